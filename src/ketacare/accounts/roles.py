@@ -1,0 +1,41 @@
+"""Roles and what each may do: the one table every permission check reads."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+    PRESCRIBER = "prescriber", "Prescriber"
+    NURSE = "nurse", "Nurse"
+    THERAPIST = "therapist", "Therapist"
+    FRONT_DESK = "front_desk", "Front desk"
+    PATIENT = "patient", "Patient"
+
+
+STAFF_ROLES = frozenset(Role) - {Role.PATIENT}
+
+
+class Action(models.TextChoices):
+    PATIENT_VIEW = "patient.view", "See a patient's record"
+    PATIENT_CREATE = "patient.create", "Register a patient"
+    PATIENT_EDIT = "patient.edit", "Edit a patient's demographics"
+    AUDIT_VIEW = "audit.view", "Read the audit log"
+
+
+# A patient-role user may view, but only their own record (see patients.access).
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.CLINIC_ADMIN: frozenset(
+        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, Action.AUDIT_VIEW}
+    ),
+    Role.PRESCRIBER: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
+    Role.NURSE: frozenset({Action.PATIENT_VIEW, Action.PATIENT_EDIT}),
+    Role.THERAPIST: frozenset({Action.PATIENT_VIEW}),
+    Role.FRONT_DESK: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
+    Role.PATIENT: frozenset({Action.PATIENT_VIEW}),
+}
+
+
+def role_can(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(Role(role), frozenset())

@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): the same services and access gate as the pages."""

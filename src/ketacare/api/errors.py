@@ -1,0 +1,45 @@
+"""One JSON error shape everywhere: {"detail": [{"loc": [...], "msg": ...}]} or {"detail": "..."}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class FieldErrors(Schema):
+    detail: list[ErrorItem]
+
+
+class Message(Schema):
+    detail: str
+
+
+ERRORS: dict[int, type[Schema]] = {
+    400: Message,
+    401: Message,
+    403: Message,
+    404: Message,
+    422: FieldErrors,
+}
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        items = [
+            {"loc": ["body", field], "msg": " ".join(messages), "type": "value_error"}
+            for field, messages in fields.items()
+        ]
+        return api.create_response(request, {"detail": items}, status=422)
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)

@@ -1,0 +1,44 @@
+"""The clinic: KetaCare's tenant. Every patient-data table carries its clinic_id."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ketacare.clinics.us_states import US_STATES
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"Unknown time zone {value!r}; use an IANA name like America/New_York.")
+
+
+def validate_state_codes(value: list[str]) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("Licensed states must be a list of two-letter state codes.")
+    unknown = [code for code in value if code not in US_STATES]
+    if unknown:
+        raise ValidationError(f"Unknown US state code(s): {', '.join(map(str, unknown))}.")
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    address = models.TextField(blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    licensed_states = models.JSONField(
+        default=list,
+        validators=[validate_state_codes],
+        help_text="US states (two-letter codes) where the clinic is licensed to treat.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,192 @@
+"""Commands that run the Django application: serve, migrate, demo, users, checks, audit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketacare.config.settings")
+    from ketacare.config.settings import DATABASES, VAR_DIR
+
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+def call(*argv: str) -> int:
+    from django.core.management import call_command
+
+    call_command(*argv)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    return call("runserver", f"{args.host}:{args.port}", "--noreload")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    return call("migrate", "--no-input", "-v", "0")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketacare.demo import load_demo
+
+    summary = load_demo(patients=args.patients)
+    print(summary)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django()
+    extra = ["--deploy", "--fail-level", "WARNING"] if args.deploy else []
+    return call("check", *extra)
+
+
+def cmd_createclinic(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from ketacare.accounts.actor import system_actor
+    from ketacare.clinics.services import create_clinic
+
+    try:
+        clinic = create_clinic(
+            system_actor(reason="cli"),
+            args.name,
+            time_zone=args.time_zone,
+            licensed_states=args.states.split(",") if args.states else [],
+            address=args.address,
+            slug=args.slug,
+        )
+    except ValidationError as exc:
+        return _refuse(exc)
+    print(f"Created clinic {clinic.name!r} (slug {clinic.slug}).")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    import getpass
+
+    from django.core.exceptions import ValidationError
+
+    from ketacare.accounts.actor import system_actor
+    from ketacare.accounts.services import create_user
+    from ketacare.clinics.models import Clinic
+
+    clinic = Clinic.objects.filter(slug=args.clinic).first()
+    if clinic is None:
+        print(f"ketacare: no clinic with slug {args.clinic!r}", file=sys.stderr)
+        return 2
+    password = os.environ.get("KETACARE_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        user = create_user(system_actor(clinic, "cli"), args.email, password, clinic, args.role,
+                           full_name=args.name)  # fmt: skip
+    except ValidationError as exc:
+        return _refuse(exc)
+    print(f"{user.email} is {args.role} at {clinic.name}.")
+    return 0
+
+
+def cmd_createtoken(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketacare.accounts.actor import system_actor
+    from ketacare.accounts.models import User
+    from ketacare.accounts.services import issue_api_token
+
+    user = User.objects.filter(email__iexact=args.email).first()
+    if user is None:
+        print(f"ketacare: no user {args.email!r}", file=sys.stderr)
+        return 2
+    print(issue_api_token(system_actor(reason="cli"), user, args.name))
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    setup_django()
+    from axes.utils import reset
+
+    count = reset(username=args.email)
+    print(f"Cleared {count} lockout record(s) for {args.email}.")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    setup_django()
+    from ketacare.audit.models import AuditEntry
+    from ketacare.audit.services import verify_chain
+
+    problems = list(verify_chain())
+    for problem in problems:
+        where = f"entry {problem.entry_id}" if problem.entry_id else "chain head"
+        print(f"{where}: {problem.problem}", file=sys.stderr)
+    if problems:
+        print(f"Audit log FAILED verification: {len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    print(f"Audit log verified: {AuditEntry.objects.count()} entries, chain intact.")
+    return 0
+
+
+def _refuse(exc: Any) -> int:
+    for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+        print(f"ketacare: {field + ': ' if field else ''}{' '.join(messages)}", file=sys.stderr)
+    return 2
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("serve", help="serve KetaCare (development server)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    subparsers.add_parser("migrate", help="create or update the database").set_defaults(
+        func=cmd_migrate
+    )
+
+    p = subparsers.add_parser("demo", help="load the demo clinic (idempotent)")
+    p.add_argument("--patients", type=int, default=40)
+    p.set_defaults(func=cmd_demo)
+
+    p = subparsers.add_parser("check", help="run Django's system checks")
+    p.add_argument("--deploy", action="store_true", help="also the production security checks")
+    p.set_defaults(func=cmd_check)
+
+    p = subparsers.add_parser("createclinic", help="create a clinic (tenant)")
+    p.add_argument("name")
+    p.add_argument("--slug")
+    p.add_argument("--time-zone", default="America/New_York")
+    p.add_argument("--states", default="", help="licensed states, e.g. NY,NJ")
+    p.add_argument("--address", default="")
+    p.set_defaults(func=cmd_createclinic)
+
+    p = subparsers.add_parser(
+        "createuser", help="create a user in a clinic (password from KETACARE_PASSWORD or prompt)"
+    )
+    p.add_argument("email")
+    p.add_argument("--clinic", required=True, help="clinic slug")
+    p.add_argument("--role", required=True, choices=[
+        "clinic_admin", "prescriber", "nurse", "therapist", "front_desk", "patient"])  # fmt: skip
+    p.add_argument("--name", default="")
+    p.set_defaults(func=cmd_createuser)
+
+    p = subparsers.add_parser("createtoken", help="issue an API token for a user (shown once)")
+    p.add_argument("email")
+    p.add_argument("--name", default="api")
+    p.set_defaults(func=cmd_createtoken)
+
+    p = subparsers.add_parser("unlock", help="clear a login lockout")
+    p.add_argument("email")
+    p.set_defaults(func=cmd_unlock)
+
+    p = subparsers.add_parser("audit", help="audit log tools")
+    audit = p.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
+    audit.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit_verify)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from ketacare.accounts import views as accounts
+from ketacare.audit import views as audit
+from ketacare.config.api import api
+from ketacare.patients import views as patients
+from ketacare.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("clinic/switch/", web.switch_clinic, name="switch-clinic"),
+    path("accounts/login/", accounts.EmailLoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("accounts/logout-everywhere/", accounts.logout_everywhere, name="logout-everywhere"),
+    path("accounts/otp/setup/", accounts.otp_setup, name="otp-setup"),
+    path("accounts/otp/verify/", accounts.otp_verify, name="otp-verify"),
+    path("patients/", patients.patient_list, name="patient-list"),
+    path("patients/new/", patients.patient_create, name="patient-create"),
+    path("patients/<uuid:public_id>/", patients.patient_chart, name="patient-chart"),
+    path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("audit/", audit.audit_log, name="audit-log"),
+    path("api/", api.urls),
+]

@@ -1,0 +1,102 @@
+"""The demo clinic: one user per role and synthetic patients. Safe to run again.
+
+All people here are invented (seeded random draws from short name lists); no real
+patient data is ever used. Loaded by `ketacare demo` and by `make run`.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from ketacare.accounts.actor import system_actor
+from ketacare.accounts.models import Membership, User
+from ketacare.accounts.roles import Role
+from ketacare.clinics.models import Clinic
+from ketacare.clinics.services import create_clinic
+from ketacare.patients.models import Patient, Sex
+from ketacare.patients.services import create_patient
+
+DEMO_PASSWORD = "ketacare-demo-2026"  # noqa: S105 - documented demo login, demo data only
+DEMO_CLINIC_SLUG = "riverside"
+DEMO_USERS = {
+    Role.CLINIC_ADMIN: "admin@riverside.example",
+    Role.PRESCRIBER: "prescriber@riverside.example",
+    Role.NURSE: "nurse@riverside.example",
+    Role.THERAPIST: "therapist@riverside.example",
+    Role.FRONT_DESK: "frontdesk@riverside.example",
+    Role.PATIENT: "patient@riverside.example",
+}
+
+FIRST = ["Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Harper", "Rowan", "Elliot",
+         "Sage", "Dana", "Jamie", "Robin", "Alex", "Taylor", "Drew", "Blake", "Reese"]  # fmt: skip
+LAST = ["Nguyen", "Garcia", "Okafor", "Smith", "Kowalski", "Haddad", "Johnson", "Silva", "Chen",
+        "Brown", "Patel", "Moreau", "Rossi", "Murphy", "Kim", "Lopez", "Novak", "Ali"]  # fmt: skip
+# Real ICD-10-CM codes for the conditions the programme treats (CMS ICD-10-CM 2026).
+DIAGNOSES = [["F33.2"], ["F32.2"], ["F33.1", "F41.1"], ["F43.10"], ["F33.2", "F43.10"],
+             ["G89.4", "F32.1"], ["F41.1"]]  # fmt: skip
+STATES = ["NY", "NJ"]
+
+
+@transaction.atomic
+def load_demo(patients: int = 40, seed: int = 2026) -> str:
+    actor = system_actor(reason="demo")
+    clinic = Clinic.objects.filter(slug=DEMO_CLINIC_SLUG).first() or create_clinic(
+        actor,
+        "Riverside Ketamine Clinic",
+        slug=DEMO_CLINIC_SLUG,
+        time_zone="America/New_York",
+        licensed_states=STATES,
+        address="100 River Road, Hudson, NY 12534",
+    )
+    for role, email in DEMO_USERS.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            name = email.split("@")[0].replace("frontdesk", "front desk").title()
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=f"Demo {name}")
+        Membership.objects.get_or_create(user=user, clinic=clinic, defaults={"role": role})
+
+    rng = random.Random(seed)
+    actor = system_actor(clinic, "demo")
+    created = 0
+    for n in range(1, patients + 1):
+        mrn = f"RKC-{n:04d}"
+        dob = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 52))
+        data = {
+            "mrn": mrn,
+            "first_name": rng.choice(FIRST),
+            "last_name": rng.choice(LAST),
+            "date_of_birth": dob,
+            "sex": rng.choice([Sex.FEMALE, Sex.MALE]),
+            "weight_kg": Decimal(rng.randrange(480, 1150)) / 10,
+            "state_of_residence": rng.choice(STATES),
+            "phone": f"(555) 01{rng.randrange(0, 10)}-{rng.randrange(1000, 10000)}",
+            "emergency_contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "emergency_contact_phone": f"(555) 02{rng.randrange(0, 10)}-{rng.randrange(1000, 10000)}",
+            "referring_provider": f"Dr. {rng.choice(LAST)}",
+            "diagnosis_codes": rng.choice(DIAGNOSES),
+        }
+        if Patient.objects.filter(clinic=clinic, mrn=mrn).exists():
+            continue
+        create_patient(_admin_actor(clinic), data)
+        created += 1
+    own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
+    if own.user_id is None:
+        own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
+        own.save(update_fields=["user"])
+    total = Patient.objects.filter(clinic=clinic).count()
+    return (
+        f"Demo clinic {clinic.name!r}: {total} patients ({created} new). "
+        f"Log in at http://127.0.0.1:8000 as any of {', '.join(DEMO_USERS.values())} "
+        f"with password {DEMO_PASSWORD}"
+    )
+
+
+def _admin_actor(clinic: Clinic):  # type: ignore[no-untyped-def]
+    from ketacare.accounts.actor import Actor
+
+    admin = User.objects.get(email=DEMO_USERS[Role.CLINIC_ADMIN])
+    return Actor(user=admin, clinic=clinic, role=Role.CLINIC_ADMIN, request_id="demo")

@@ -1,0 +1,102 @@
+"""Patient use cases. Each is one transaction with its audit entry; pages and API share them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.forms.models import model_to_dict
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action
+from ketacare.audit.services import record
+from ketacare.patients.access import get_patient_for, patients_for, require
+from ketacare.patients.models import Patient
+from ketacare.patients.validators import normalise_icd10
+
+EDITABLE_FIELDS = (
+    "mrn", "first_name", "last_name", "date_of_birth", "sex", "weight_kg",
+    "state_of_residence", "phone", "email", "address", "emergency_contact_name",
+    "emergency_contact_phone", "referring_provider", "referring_provider_npi", "diagnosis_codes",
+)  # fmt: skip
+
+
+def _clean_input(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    cleaned = dict(data)
+    codes = cleaned.get("diagnosis_codes")
+    if isinstance(codes, list):
+        cleaned["diagnosis_codes"] = [normalise_icd10(c) if isinstance(c, str) else c for c in codes]
+    return cleaned
+
+
+def _validate_and_save(patient: Patient) -> None:
+    patient.full_clean(validate_constraints=False)
+    duplicate = Patient.objects.filter(clinic_id=patient.clinic_id, mrn=patient.mrn)
+    if duplicate.exclude(pk=patient.pk).exists():
+        raise ValidationError({"mrn": "This MRN is already used in this clinic."})
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError as exc:
+        raise ValidationError({"mrn": "This MRN is already used in this clinic."}) from exc
+
+
+def _snapshot(patient: Patient) -> dict[str, str]:
+    return {k: str(v) for k, v in model_to_dict(patient, fields=EDITABLE_FIELDS).items()}
+
+
+@transaction.atomic
+def create_patient(actor: Actor, data: dict[str, Any]) -> Patient:
+    require(actor, Action.PATIENT_CREATE)
+    assert actor.clinic is not None
+    patient = Patient(clinic=actor.clinic, **_clean_input(data))
+    _validate_and_save(patient)
+    record(actor, "create", "patient", patient.public_id, patient_id=patient.public_id)
+    return patient
+
+
+@transaction.atomic
+def update_patient(actor: Actor, public_id: Any, data: dict[str, Any]) -> Patient:
+    patient = get_patient_for(actor, public_id, Action.PATIENT_EDIT)
+    before = _snapshot(patient)
+    for name, value in _clean_input(data).items():
+        setattr(patient, name, value)
+    _validate_and_save(patient)
+    after = _snapshot(patient)
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    record(actor, "update", "patient", patient.public_id, patient_id=patient.public_id,
+           detail={"changed": changed})  # fmt: skip
+    return patient
+
+
+@transaction.atomic
+def view_patient(actor: Actor, public_id: Any, action: str = Action.PATIENT_VIEW) -> Patient:
+    """Open one chart: an audited read."""
+    patient = get_patient_for(actor, public_id, action)
+    record(actor, "read", "patient", patient.public_id, patient_id=patient.public_id)
+    return patient
+
+
+def search_patients(actor: Actor, query: str = "") -> QuerySet[Patient]:
+    qs = patients_for(actor)
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(mrn__icontains=word)
+        )
+    return qs
+
+
+@transaction.atomic
+def list_patients(actor: Actor, query: str = "", limit: int = 50, offset: int = 0) -> list[Patient]:
+    """A page of the patient list: an audited read naming every patient shown."""
+    rows = list(search_patients(actor, query)[offset : offset + limit])
+    if rows:
+        record(actor, "read", "patient_list", "", detail={
+            "query": query, "patients": [str(p.public_id) for p in rows],
+        })  # fmt: skip
+    return rows

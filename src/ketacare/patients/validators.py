@@ -1,0 +1,61 @@
+"""Field rules for patient demographics, shared by the forms, the API and the services."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+# Weight range accepted at registration (issue #3): outside it is almost surely a typo
+# (lb for kg) and would feed every mg/kg dose calculation.
+WEIGHT_KG_MIN = Decimal("20")
+WEIGHT_KG_MAX = Decimal("400")
+
+# ICD-10-CM: a letter, two characters (the 3rd may be a letter), then up to four more
+# after a dot. CMS ICD-10-CM Official Guidelines, Section I.A ("code structure").
+_ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+
+def validate_weight_kg(value: Decimal) -> None:
+    if value is None:
+        return
+    if not (WEIGHT_KG_MIN <= Decimal(value) <= WEIGHT_KG_MAX):
+        raise ValidationError(
+            f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (was {value}). "
+            "Was it entered in pounds?"
+        )
+
+
+def validate_birth_date(value: date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("Date of birth cannot be in the future.")
+    if value.year < today.year - 130:
+        raise ValidationError("Date of birth is more than 130 years ago.")
+
+
+def normalise_icd10(code: str) -> str:
+    """'f332' -> 'F33.2': upper-case, dot after the category."""
+    code = code.strip().upper().replace(" ", "")
+    if "." not in code and len(code) > 3:
+        code = f"{code[:3]}.{code[3:]}"
+    return code
+
+
+def validate_icd10_codes(value: list[str]) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("Diagnoses must be a list of ICD-10-CM codes.")
+    bad = [str(c) for c in value if not isinstance(c, str) or not _ICD10CM.match(c)]
+    if bad:
+        raise ValidationError(
+            f"Not an ICD-10-CM code: {', '.join(bad)}. Expected a form like F33.2 or F32.A."
+        )
+
+
+def validate_no_nul(value: str) -> None:
+    # PostgreSQL refuses NUL in text; refuse it everywhere with a clear message.
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError("Text may not contain NUL characters.")

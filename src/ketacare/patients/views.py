@@ -1,0 +1,82 @@
+"""Patient pages: list with search, register, chart, edit. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action, Role, role_can
+from ketacare.patients import services
+from ketacare.patients.access import get_patient_for, require
+from ketacare.patients.forms import PatientForm
+
+PAGE_SIZE = 50
+
+
+@login_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    if actor.role == Role.PATIENT:
+        own = services.search_patients(actor).first()
+        return redirect("patient-chart", public_id=own.public_id) if own else redirect("home")
+    require(actor, Action.PATIENT_VIEW)
+    query = request.GET.get("q", "").strip()[:100]
+    patients = services.list_patients(actor, query, limit=PAGE_SIZE)
+    template = "patients/_rows.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"patients": patients, "q": query})
+
+
+def _save(request: HttpRequest, form: PatientForm, public_id: UUID | None) -> HttpResponse | None:
+    """Run the service on a valid form; put its refusals on the form's fields."""
+    if not form.is_valid():
+        return None
+    actor = actor_from_request(request)
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    try:
+        if public_id is None:
+            patient = services.create_patient(actor, data)
+        else:
+            patient = services.update_patient(actor, public_id, data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    return redirect("patient-chart", public_id=patient.public_id)
+
+
+@login_required
+def patient_create(request: HttpRequest) -> HttpResponse:
+    require(actor_from_request(request), Action.PATIENT_CREATE)
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and (done := _save(request, form, None)):
+        return done
+    status = 422 if request.method == "POST" else 200
+    return render(request, "patients/form.html", {"form": form, "creating": True}, status=status)
+
+
+@login_required
+def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    if request.method == "POST":  # the update service audits the write
+        patient = get_patient_for(actor, public_id, Action.PATIENT_EDIT)
+    else:
+        patient = services.view_patient(actor, public_id, Action.PATIENT_EDIT)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and (done := _save(request, form, public_id)):
+        return done
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "patient": patient, "creating": False}
+    return render(request, "patients/form.html", context, status=status)
+
+
+@login_required
+def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = services.view_patient(actor, public_id)
+    context = {"patient": patient, "can_edit": role_can(actor.role, Action.PATIENT_EDIT)}
+    return render(request, "patients/chart.html", context)

@@ -1,0 +1,28 @@
+"""Template context: the clinic, the role and the user's other clinics for the header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.models import Membership
+from ketacare.accounts.roles import Action, Role, role_can
+
+
+def clinic_context(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    actor = actor_from_request(request)
+    return {
+        "actor": actor,
+        "current_clinic": actor.clinic,
+        "current_role": Role(actor.role).label if actor.role else "",
+        "other_memberships": Membership.objects.filter(user_id=actor.user.pk)  # type: ignore[union-attr]
+        .exclude(clinic=actor.clinic)
+        .select_related("clinic"),
+        "can_create_patient": role_can(actor.role, Action.PATIENT_CREATE) if actor.role else False,
+        "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
+        "is_patient_role": actor.role == Role.PATIENT,
+    }
