@@ -14,6 +14,7 @@ import sys
 
 COMMAND_MODULES = (
     "ketacare.commands.web",
+    "ketacare.commands.score",
 )
 
 
