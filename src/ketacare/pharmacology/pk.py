@@ -1,0 +1,135 @@
+"""Public entry points for concentration curves: one typical patient or a population.
+
+The web layer and the ``ketacare simulate`` command call :func:`simulate_pk` and
+:func:`simulate_population`; both return plain dataclasses of NumPy arrays with units
+in the field names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ketacare.pharmacology.metrics import (
+    auc_ng_h_ml,
+    cmax_ng_ml,
+    percentile_bands,
+    time_above_min,
+    tmax_min,
+)
+from ketacare.pharmacology.models import FloatArray
+from ketacare.pharmacology.population import build_system, covariates
+from ketacare.pharmacology.regimen import Regimen
+from ketacare.pharmacology.solve import solve_uniform_grid
+from ketacare.pharmacology.systems import KE0_PER_MIN
+
+# Dissociation window of the 0.5 mg/kg / 40 min infusion: 100-250 ng/mL [P13, V2].
+DISSOCIATION_BAND_NG_ML = (100.0, 250.0)
+
+
+@dataclass(frozen=True)
+class PKCurve:
+    """Typical-patient curves on a uniform grid, plus exposure summaries (plasma)."""
+
+    times_min: FloatArray
+    plasma_ng_ml: FloatArray
+    effect_site_ng_ml: FloatArray
+    noresketamine_ng_ml: FloatArray | None
+    cmax_ng_ml: float
+    tmax_min: float
+    auc_ng_h_ml: float
+    time_in_dissociation_band_min: float
+
+
+@dataclass(frozen=True)
+class PopulationPK:
+    """Percentile curves (5/50/95) across patients and per-patient summaries."""
+
+    times_min: FloatArray
+    plasma_bands_ng_ml: dict[str, FloatArray]
+    effect_site_bands_ng_ml: dict[str, FloatArray]
+    cmax_ng_ml: FloatArray  # (P,)
+    tmax_min: FloatArray  # (P,)
+    auc_ng_h_ml: FloatArray  # (P,)
+    cmax_percentiles_ng_ml: dict[str, float] = field(default_factory=dict)
+
+
+def _grid(hours: float, dt_min: float) -> tuple[FloatArray, int]:
+    if not (math.isfinite(hours) and 0 < hours <= 24 * 7 * 26):
+        raise ValueError(f"hours must be > 0 and at most 26 weeks; got {hours!r}")
+    if not (math.isfinite(dt_min) and dt_min > 0):
+        raise ValueError(f"dt_min must be > 0; got {dt_min!r}")
+    n = int(round(hours * 60.0 / dt_min)) + 1
+    return np.arange(n, dtype=np.float64) * dt_min, n
+
+
+def _time_in_band(times: FloatArray, conc: FloatArray) -> float:
+    lo, hi = DISSOCIATION_BAND_NG_ML
+    return float(time_above_min(times, conc, lo) - time_above_min(times, conc, hi))
+
+
+def simulate_pk(
+    regimen: Regimen,
+    weight_kg: float,
+    *,
+    hours: float = 6.0,
+    dt_min: float = 0.5,
+    model: str = "clements250",
+    age_years: float = 40.0,
+    ke0_per_min: float = KE0_PER_MIN,
+) -> PKCurve:
+    """Curves of a typical patient of ``weight_kg`` on ``regimen`` for ``hours``."""
+    times, n = _grid(hours, dt_min)
+    cov = covariates(1, weight_kg, age_years)
+    system, inputs = build_system(regimen, cov, model=model, ke0_per_min=ke0_per_min)
+    names = ["plasma", "effect_site"] + (["noresketamine"] if regimen.is_esketamine else [])
+    out = solve_uniform_grid(system, inputs, dt_min, n, names)
+    plasma = np.asarray(out["plasma"][0], dtype=np.float64)
+    nor = out.get("noresketamine")
+    return PKCurve(
+        times_min=times,
+        plasma_ng_ml=plasma,
+        effect_site_ng_ml=np.asarray(out["effect_site"][0], dtype=np.float64),
+        noresketamine_ng_ml=None if nor is None else np.asarray(nor[0], dtype=np.float64),
+        cmax_ng_ml=float(cmax_ng_ml(plasma)),
+        tmax_min=float(tmax_min(times, plasma)),
+        auc_ng_h_ml=float(auc_ng_h_ml(times, plasma)),
+        time_in_dissociation_band_min=_time_in_band(times, plasma),
+    )
+
+
+def simulate_population(
+    regimen: Regimen,
+    n_patients: int,
+    seed: int,
+    weight_kg: float | FloatArray,
+    *,
+    hours: float = 6.0,
+    dt_min: float = 1.0,
+    model: str = "clements250",
+    age_years: float | FloatArray = 40.0,
+    ke0_per_min: float = KE0_PER_MIN,
+) -> PopulationPK:
+    """``n_patients`` virtual patients (seeded IIV) on ``regimen``: bands and summaries."""
+    if n_patients < 1 or n_patients > 100_000:
+        raise ValueError(f"n_patients must be within 1-100000; got {n_patients!r}")
+    times, n = _grid(hours, dt_min)
+    cov = covariates(n_patients, weight_kg, age_years)
+    system, inputs = build_system(regimen, cov, model=model, seed=seed, ke0_per_min=ke0_per_min)
+    out = solve_uniform_grid(system, inputs, dt_min, n, ("plasma", "effect_site"))
+    plasma = out["plasma"]
+    cmax = cmax_ng_ml(plasma)
+    return PopulationPK(
+        times_min=times,
+        plasma_bands_ng_ml=percentile_bands(plasma),
+        effect_site_bands_ng_ml=percentile_bands(out["effect_site"]),
+        cmax_ng_ml=cmax,
+        tmax_min=tmax_min(times, plasma),
+        auc_ng_h_ml=auc_ng_h_ml(times, plasma),
+        cmax_percentiles_ng_ml={
+            k: float(v)
+            for k, v in zip(("p5", "p50", "p95"), np.percentile(cmax, [5, 50, 95]), strict=True)
+        },
+    )

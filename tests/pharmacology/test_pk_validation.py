@@ -1,0 +1,105 @@
+"""The PK models reproduce the published figures of shared/domain/pharmacology.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ketacare.pharmacology.models import CLEMENTS_250, DOMINO, clearance_and_vss
+from ketacare.pharmacology.pk import simulate_pk
+from ketacare.pharmacology.population import build_system, covariates
+from ketacare.pharmacology.regimen import single_dose
+from ketacare.pharmacology.solve import solve_at_times
+
+IV_05_40 = single_dose("iv", dose_mg_per_kg=0.5, infusion_min=40.0)
+
+
+def test_clements_clearance_and_vss_fall_in_kamp_2020_confidence_intervals():
+    cl_l_h, vss_l = clearance_and_vss(CLEMENTS_250, 70.0)
+    assert cl_l_h == pytest.approx(80.0, rel=0.01)  # calc in domain file
+    assert vss_l == pytest.approx(289.0, rel=0.01)
+    assert 69.0 <= cl_l_h <= 90.0  # Kamp 2020 CL 79 L/h (95% CI 69-90) [P5]
+    assert 200.0 <= vss_l <= 304.0  # Kamp 2020 V 252 L (95% CI 200-304) [P5]
+
+
+def test_domino_clearance_and_vss_match_domain_calculation():
+    cl_l_h, vss_l = clearance_and_vss(DOMINO, 70.0)
+    assert cl_l_h == pytest.approx(116.0, rel=0.01)
+    assert vss_l == pytest.approx(193.0, rel=0.01)
+
+
+@pytest.mark.parametrize(("model", "peak_ng_ml"), [("clements250", 177.3), ("domino", 240.3)])
+def test_iv_infusion_peak_matches_opentiva_reference(model, peak_ng_ml):
+    curve = simulate_pk(IV_05_40, 70.0, model=model, hours=2, dt_min=0.5)
+    assert curve.cmax_ng_ml == pytest.approx(peak_ng_ml, rel=0.002)
+    assert curve.tmax_min == pytest.approx(40.0)  # end of infusion
+
+
+@pytest.mark.parametrize(
+    ("dose_mg", "cmax", "auc24", "nor_cmax"),
+    [(28, 43.8, 147.3, 59.1), (56, 72.5, 254.7, 119.7), (84, 101.0, 362.2, 180.0)],
+)
+def test_esketamine_cmax_and_auc_within_10_percent_of_perez_ruixo_table4(
+    dose_mg, cmax, auc24, nor_cmax
+):
+    curve = simulate_pk(
+        single_dose("esketamine-intranasal", dose_mg=dose_mg), 70.0, hours=24, dt_min=0.25
+    )
+    assert curve.cmax_ng_ml == pytest.approx(cmax, rel=0.10)
+    assert curve.auc_ng_h_ml == pytest.approx(auc24, rel=0.10)
+    assert curve.noresketamine_ng_ml is not None
+    assert float(curve.noresketamine_ng_ml.max()) == pytest.approx(nor_cmax, rel=0.10)
+    assert 20.0 <= curve.tmax_min <= 45.0  # label 20-40 min after last spray [P22]
+
+
+@pytest.mark.parametrize(
+    ("dose_mg", "older_cmax", "japanese_cmax"),
+    [(28, 44.6, 57.5), (56, 73.8, 94.5), (84, 102.7, 131.3)],
+)
+def test_esketamine_covariate_strata_match_perez_ruixo_table4(dose_mg, older_cmax, japanese_cmax):
+    regimen = single_dose("esketamine-intranasal", dose_mg=dose_mg)
+    times = np.arange(0.0, 24 * 60.0, 0.5)
+    older = covariates(1, 70.0, age_years=70.0)
+    japanese = covariates(1, 70.0, age_years=40.0, asian=True, japanese=True)
+    for cov, target in ((older, older_cmax), (japanese, japanese_cmax)):
+        system, inputs = build_system(regimen, cov)
+        peak = solve_at_times(system, inputs, times)["plasma"].max()
+        assert peak == pytest.approx(target, rel=0.10)
+
+
+@pytest.mark.parametrize(
+    ("route", "dose_mg", "lo_min", "hi_min"),
+    [
+        ("im", 35.0, 5.0, 15.0),  # 5-15 min [P21]
+        ("sublingual", 25.0, 30.0, 60.0),  # 0.75 h (0.25-1.0) [P15]
+        ("oral", 25.0, 45.0, 75.0),  # 0.96 h [P14]
+        ("intranasal", 30.0, 14.0, 23.0),  # 14-23 min [P17]
+    ],
+)
+def test_tmax_per_route_matches_published_range(route, dose_mg, lo_min, hi_min):
+    curve = simulate_pk(single_dose(route, dose_mg=dose_mg), 70.0, hours=8, dt_min=0.5)
+    assert lo_min <= curve.tmax_min <= hi_min
+
+
+def test_iv_tmax_is_end_of_infusion():
+    regimen = single_dose("iv", dose_mg=35.0, infusion_min=25.0)
+    assert simulate_pk(regimen, 70.0, hours=3).tmax_min == pytest.approx(25.0)
+
+
+@pytest.mark.parametrize(("dose_mg", "observed"), [(30.0, 60.8), (50.0, 77.6)])
+def test_intranasal_racemic_cmax_within_20_percent_of_observed(dose_mg, observed):
+    curve = simulate_pk(single_dose("intranasal", dose_mg=dose_mg), 70.0, hours=4)
+    assert curve.cmax_ng_ml == pytest.approx(observed, rel=0.20)  # V5 [P17]
+
+
+def test_standard_infusion_reaches_the_dissociation_band():
+    curve = simulate_pk(IV_05_40, 70.0, hours=3, dt_min=0.5)
+    assert 100.0 <= curve.cmax_ng_ml <= 250.0  # 100-250 ng/mL [P13]
+    assert 10.0 < curve.time_in_dissociation_band_min < 60.0
+
+
+def test_effect_site_lags_plasma_with_ke0_from_olofsen():
+    curve = simulate_pk(IV_05_40, 70.0, hours=3, dt_min=0.5)
+    ce_peak = curve.times_min[np.argmax(curve.effect_site_ng_ml)]
+    assert ce_peak > curve.tmax_min
+    assert curve.effect_site_ng_ml.max() < curve.cmax_ng_ml
