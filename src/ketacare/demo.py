@@ -73,9 +73,9 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
             "sex": rng.choice([Sex.FEMALE, Sex.MALE]),
             "weight_kg": Decimal(rng.randrange(480, 1150)) / 10,
             "state_of_residence": rng.choice(STATES),
-            "phone": f"(555) 01{rng.randrange(0, 10)}-{rng.randrange(1000, 10000)}",
+            "phone": f"(555) 01{rng.randrange(10)}-{rng.randrange(1000, 10000)}",
             "emergency_contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            "emergency_contact_phone": f"(555) 02{rng.randrange(0, 10)}-{rng.randrange(1000, 10000)}",
+            "emergency_contact_phone": f"(555) 02{rng.randrange(10)}-{rng.randrange(1000, 10000)}",
             "referring_provider": f"Dr. {rng.choice(LAST)}",
             "diagnosis_codes": rng.choice(DIAGNOSES),
         }

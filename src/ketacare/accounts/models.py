@@ -84,6 +84,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
+    def __str__(self) -> str:
+        return f"API token {self.name!r} of {self.user}"
+
     @classmethod
     def issue(cls, user: User, name: str = "api") -> tuple[ApiToken, str]:
         raw = "kc_" + secrets.token_urlsafe(32)
@@ -97,3 +100,6 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user} since {self.created_at:%Y-%m-%d %H:%M}"

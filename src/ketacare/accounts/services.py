@@ -34,7 +34,9 @@ def end_all_sessions(actor: Actor, user: User) -> int:
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
-    record(actor, "logout", "user", user.pk, detail={"sessions_ended": len(keys), "everywhere": True})
+    record(
+        actor, "logout", "user", user.pk, detail={"sessions_ended": len(keys), "everywhere": True}
+    )
     return len(keys)
 
 

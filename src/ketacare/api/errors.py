@@ -1,4 +1,4 @@
-"""One JSON error shape everywhere: {"detail": [{"loc": [...], "msg": ...}]} or {"detail": "..."}."""
+"""One JSON error shape: {"detail": [{"loc": [...], "msg": ...}]} or {"detail": "..."}."""
 
 from __future__ import annotations
 

@@ -68,11 +68,16 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
     for entry in entries:
         seen += 1
         if entry.prev_hash != expected_prev:
-            yield ChainProblem(entry.pk, "link broken: an entry before this one was removed or changed")
+            yield ChainProblem(
+                entry.pk, "link broken: an entry before this one was removed or changed"
+            )
         if entry.compute_hash() != entry.entry_hash:
             yield ChainProblem(entry.pk, "content changed after it was written")
         expected_prev = entry.entry_hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != expected_prev or head.count != seen):
-        yield ChainProblem(None, f"chain head expects {head.count} entries ending in "
-                                 f"{head.last_hash[:12]}; found {seen} ending in {expected_prev[:12]}")
+        yield ChainProblem(
+            None,
+            f"chain head expects {head.count} entries ending in "
+            f"{head.last_hash[:12]}; found {seen} ending in {expected_prev[:12]}",
+        )

@@ -12,7 +12,9 @@ from ketacare.clinics.us_states import US_STATES
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"Unknown time zone {value!r}; use an IANA name like America/New_York.")
+        raise ValidationError(
+            f"Unknown time zone {value!r}; use an IANA name like America/New_York."
+        )
 
 
 def validate_state_codes(value: list[str]) -> None:

@@ -39,7 +39,9 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 _secret = env_secret("SECRET_KEY")
 if not _secret:
     if PRODUCTION:
-        raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when KETACARE_ENV=production")
+        raise RuntimeError(
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when KETACARE_ENV=production"
+        )
     _secret = "dev-only-insecure-key-" + "k" * 50  # noqa: S105 - development default only
 SECRET_KEY = _secret
 

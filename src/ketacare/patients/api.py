@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
@@ -88,7 +89,7 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Any:
 @router.post("/", response={201: PatientOut, **ERRORS})
 def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
     patient = services.create_patient(actor_from_request(request), payload.model_dump())
-    return 201, patient
+    return Status(201, patient)
 
 
 @router.get("/{patient_id}", response={200: PatientOut, **ERRORS})

@@ -28,9 +28,13 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
-def text(max_length: int, *, validators: tuple[object, ...] = (), **kwargs: object) -> models.CharField:  # type: ignore[type-arg]
+def text(
+    max_length: int, *, validators: tuple[object, ...] = (), **kwargs: object
+) -> models.CharField:  # type: ignore[type-arg]
     """A CharField that also refuses NUL (PostgreSQL cannot store it)."""
-    return models.CharField(max_length=max_length, validators=[validate_no_nul, *validators], **kwargs)  # type: ignore[arg-type]
+    return models.CharField(
+        max_length=max_length, validators=[validate_no_nul, *validators], **kwargs
+    )  # type: ignore[arg-type]
 
 
 class Patient(models.Model):
@@ -53,7 +57,13 @@ class Patient(models.Model):
     weight_kg = models.DecimalField(
         max_digits=5, decimal_places=1, validators=[validate_weight_kg], verbose_name="Weight (kg)"
     )
-    state_of_residence = models.CharField(max_length=2, choices=STATE_CHOICES)
+    state_of_residence = models.CharField(
+        max_length=2,
+        choices=STATE_CHOICES,
+        error_messages={
+            "invalid_choice": "Unknown US state %(value)r: use a two-letter code like NY."
+        },
+    )
     phone = text(24, blank=True, validators=(phone_validator,))
     email = models.EmailField(blank=True, validators=[EmailValidator(), validate_no_nul])
     address = models.TextField(blank=True, validators=[validate_no_nul])

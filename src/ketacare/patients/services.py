@@ -30,7 +30,9 @@ def _clean_input(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     codes = cleaned.get("diagnosis_codes")
     if isinstance(codes, list):
-        cleaned["diagnosis_codes"] = [normalise_icd10(c) if isinstance(c, str) else c for c in codes]
+        cleaned["diagnosis_codes"] = [
+            normalise_icd10(c) if isinstance(c, str) else c for c in codes
+        ]
     return cleaned
 
 

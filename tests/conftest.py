@@ -1,0 +1,104 @@
+"""Shared personas: two clinics, one user per role in each, a patient in each.
+
+Clinic B's people exist so every test of clinic A can prove B's data stays out of reach.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + ORM in one thread
+
+ROLES = ("clinic_admin", "prescriber", "nurse", "therapist", "front_desk", "patient")
+
+
+@dataclass
+class World:
+    clinic_a: object
+    clinic_b: object
+    users_a: dict[str, object]
+    users_b: dict[str, object]
+    patient_a: object
+    patient_b: object
+
+
+def patient_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "mrn": "MRN-100",
+        "first_name": "Robin",
+        "last_name": "Test",
+        "date_of_birth": date(1985, 4, 2),
+        "sex": "female",
+        "weight_kg": Decimal("68.5"),
+        "state_of_residence": "NY",
+        "diagnosis_codes": ["F33.2"],
+    }
+    data.update(overrides)
+    return data
+
+
+def make_clinic_world(slug: str, patient_name: str):  # type: ignore[no-untyped-def]
+    from ketacare.accounts.models import Membership, User
+    from ketacare.clinics.models import Clinic
+    from ketacare.patients.models import Patient
+
+    clinic = Clinic.objects.create(name=f"Clinic {slug.upper()}", slug=slug, licensed_states=["NY"])
+    users = {}
+    for role in ROLES:
+        user = User.objects.create(email=f"{role}@{slug}.example", full_name=f"{role} {slug}")
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, clinic=clinic, role=role)
+        users[role] = user
+    patient = Patient.objects.create(
+        clinic=clinic, **patient_data(mrn=f"{slug}-1", first_name=patient_name)
+    )
+    patient.user = users["patient"]
+    patient.save()
+    return clinic, users, patient
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    clinic_a, users_a, patient_a = make_clinic_world("a", "Alice")
+    clinic_b, users_b, patient_b = make_clinic_world("b", "Bruno")
+    return World(clinic_a, clinic_b, users_a, users_b, patient_a, patient_b)
+
+
+@pytest.fixture
+def client_as(client):  # type: ignore[no-untyped-def]
+    """client_as(user): the Django test client logged in as that user."""
+
+    def login(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def actor_for(user, clinic, role: str):  # type: ignore[no-untyped-def]
+    from ketacare.accounts.actor import Actor
+
+    return Actor(user=user, clinic=clinic, role=role, request_id="test", ip="127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _let_flush_clear_the_audit_log(request):  # type: ignore[no-untyped-def]
+    """Transactional tests end with a flush (DELETE on SQLite), which the audit log's
+    append-only trigger rightly refuses; lift the trigger just for that flush."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from ketacare.audit.migrations import _triggers
+
+    _triggers.install(connection)
+    yield
+    _triggers.remove_delete_guard(connection)

@@ -1,0 +1,40 @@
+"""Playwright drives Debian's Chromium (/usr/bin/chromium); no browser is ever downloaded."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        # Keep Chromium off the network except loopback (both EXCLUDEs are needed).
+        "args": ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"],
+    }
+
+
+@pytest.fixture
+def front_desk(transactional_db):  # type: ignore[no-untyped-def]
+    from ketacare.accounts.models import Membership, User
+    from ketacare.clinics.models import Clinic
+
+    clinic = Clinic.objects.create(
+        name="Riverside Ketamine Clinic", slug="riverside", licensed_states=["NY", "NJ"]
+    )
+    user = User.objects.create_user("frontdesk@riverside.example", PASSWORD, full_name="Fran Desk")
+    Membership.objects.create(user=user, clinic=clinic, role="front_desk")
+    return user
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
