@@ -1,0 +1,284 @@
+"""Session monitoring: pre-dose decision, vitals schedule, alerts, discharge, settings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ketacare.clinical.clinic_settings import MonitoringSettings, loosened_fields
+from ketacare.clinical.errors import InvalidClinicalInput, LooseningWithoutReason
+from ketacare.clinical.monitoring import (
+    AlertKind,
+    Decision,
+    DischargeInput,
+    PredoseInput,
+    PregnancyStatus,
+    discharge_readiness,
+    in_session_alerts,
+    predose_check,
+    vitals_schedule,
+)
+from ketacare.clinical.routes import Route
+from ketacare.clinical.vitals import BloodPressure, VitalSigns
+
+CALM = VitalSigns(122, 78, heart_rate_bpm=72, spo2_percent=98)
+
+
+def check(
+    vitals: VitalSigns = CALM,
+    *,
+    pregnancy: PregnancyStatus = PregnancyStatus.NOT_PREGNANT,
+    phq9_item9_today: int | None = None,
+    cssrs_risk_today: str | None = None,
+) -> Decision:
+    visit = PredoseInput(
+        Route.ESKETAMINE_NASAL, vitals, pregnancy, phq9_item9_today, cssrs_risk_today
+    )
+    return predose_check(visit).decision
+
+
+# --- pre-dose ------------------------------------------------------------------------
+
+
+def test_calm_vitals_and_no_risk_is_go() -> None:
+    assert check() is Decision.GO
+
+
+def test_bp_exactly_140_over_90_is_still_go() -> None:
+    assert check(VitalSigns(140, 90)) is Decision.GO
+
+
+@pytest.mark.parametrize("bp", [(141, 80), (130, 91), (180, 100)])
+def test_bp_above_140_90_needs_review(bp: tuple[int, int]) -> None:
+    assert check(VitalSigns(*bp)) is Decision.REVIEW
+
+
+@pytest.mark.parametrize("bp", [(181, 90), (170, 101)])
+def test_bp_above_180_100_is_no_go(bp: tuple[int, int]) -> None:
+    assert check(VitalSigns(*bp)) is Decision.NO_GO
+
+
+def test_pregnancy_is_no_go_and_unknown_status_needs_review() -> None:
+    assert check(pregnancy=PregnancyStatus.PREGNANT_OR_BREASTFEEDING) is Decision.NO_GO
+    assert check(pregnancy=PregnancyStatus.UNKNOWN) is Decision.REVIEW
+
+
+def test_phq9_item9_positive_today_needs_review() -> None:
+    assert check(phq9_item9_today=1) is Decision.REVIEW
+    assert check(phq9_item9_today=0) is Decision.GO
+
+
+@pytest.mark.parametrize("risk", ["low", "moderate", "high"])
+def test_any_positive_cssrs_today_needs_review(risk: str) -> None:
+    assert check(cssrs_risk_today=risk) is Decision.REVIEW
+
+
+def test_no_go_outranks_review_and_every_reason_is_listed() -> None:
+    decision = predose_check(
+        PredoseInput(Route.IV_RACEMIC, VitalSigns(190, 95), PregnancyStatus.UNKNOWN, 2)
+    )
+    assert decision.decision is Decision.NO_GO
+    assert len(decision.findings) == 3
+    assert all(f.source for f in decision.findings)
+
+
+def test_unsourced_spo2_and_heart_rate_are_not_judged_without_clinic_limits() -> None:
+    decision = predose_check(
+        PredoseInput(Route.IV_RACEMIC, VitalSigns(120, 80, 150, 80), PregnancyStatus.NOT_PREGNANT)
+    )
+    assert decision.decision is Decision.GO
+    assert any("SpO2 not judged" in note for note in decision.notes)
+    assert any("Heart rate not judged" in note for note in decision.notes)
+
+
+def test_clinic_spo2_minimum_turns_low_spo2_into_review() -> None:
+    clinic = MonitoringSettings(spo2_minimum_percent=94)
+    visit = PredoseInput(
+        Route.IV_RACEMIC, VitalSigns(120, 80, 70, 92), PregnancyStatus.NOT_PREGNANT
+    )
+    assert predose_check(visit, clinic).decision is Decision.REVIEW
+
+
+@settings(max_examples=80, deadline=None)
+@given(sys=st.integers(90, 220), dia=st.integers(40, 89), extra=st.integers(1, 40))
+def test_higher_bp_never_gives_a_milder_decision(sys: int, dia: int, extra: int) -> None:
+    rank = {Decision.GO: 0, Decision.REVIEW: 1, Decision.NO_GO: 2}
+    if sys <= dia:
+        return
+    low, high = check(VitalSigns(sys, dia)), check(VitalSigns(sys + extra, dia))
+    assert rank[high] >= rank[low]
+
+
+# --- vitals schedule -----------------------------------------------------------------
+
+
+def test_iv_schedule_every_10_min_during_40_min_infusion_then_every_15() -> None:
+    minutes = [c.minute for c in vitals_schedule(Route.IV_RACEMIC)]
+    assert minutes == [0, 10, 20, 30, 40, 55, 70, 85, 100]
+
+
+def test_esketamine_schedule_checks_bp_at_40_min_and_before_discharge_at_2_h() -> None:
+    minutes = [c.minute for c in vitals_schedule(Route.ESKETAMINE_NASAL)]
+    assert minutes == [0, 40, 120]
+
+
+def test_clinic_may_tighten_iv_interval_to_5_minutes() -> None:
+    clinic = MonitoringSettings(infusion_vitals_every_minutes=5)
+    during = [
+        c
+        for c in vitals_schedule(Route.IV_RACEMIC, settings=clinic)
+        if c.reason == "during infusion"
+    ]
+    assert len(during) == 8
+
+
+def test_at_home_first_session_has_sitter_checks_for_3_hours_then_90_minutes() -> None:
+    first = vitals_schedule(Route.AT_HOME_SUBLINGUAL, session_number=1)
+    later = vitals_schedule(Route.AT_HOME_SUBLINGUAL, session_number=2)
+    assert first[-1].minute == 180 and later[-1].minute == 90
+
+
+# --- settings guard ------------------------------------------------------------------
+
+
+def test_loosening_bp_hold_without_reason_is_refused() -> None:
+    with pytest.raises(LooseningWithoutReason, match="bp_hold_above"):
+        MonitoringSettings(bp_hold_above=BloodPressure(190, 100))
+
+
+def test_shortening_esketamine_observation_without_reason_is_refused() -> None:
+    with pytest.raises(LooseningWithoutReason, match="esketamine_min_observation_minutes"):
+        MonitoringSettings(esketamine_min_observation_minutes=90)
+
+
+def test_loosening_with_recorded_reason_is_allowed_and_listed() -> None:
+    clinic = MonitoringSettings(
+        bp_review_above=BloodPressure(150, 90), loosening_reason="Dr A, protocol v2 sign-off"
+    )
+    assert loosened_fields(clinic) == ("bp_review_above",)
+
+
+def test_tightening_needs_no_reason() -> None:
+    clinic = MonitoringSettings(bp_review_above=BloodPressure(130, 85), iv_recovery_minutes=90)
+    assert loosened_fields(clinic) == ()
+
+
+# --- in-session alerts ---------------------------------------------------------------
+
+
+def test_systolic_rise_of_40_alerts_but_39_does_not() -> None:
+    assert [a.kind for a in in_session_alerts(CALM, VitalSigns(162, 80))] == [AlertKind.BP_RISE]
+    assert in_session_alerts(CALM, VitalSigns(161, 80)) == ()
+
+
+def test_diastolic_rise_of_25_alerts() -> None:
+    assert AlertKind.BP_RISE in [a.kind for a in in_session_alerts(CALM, VitalSigns(130, 103))]
+
+
+def test_bp_above_180_100_during_session_alerts() -> None:
+    start = VitalSigns(160, 95)
+    kinds = [a.kind for a in in_session_alerts(start, VitalSigns(185, 99))]
+    assert kinds == [AlertKind.BP_ABOVE_HOLD]
+
+
+def test_loss_of_consciousness_alerts_as_excessive_sedation() -> None:
+    kinds = [a.kind for a in in_session_alerts(CALM, CALM, moaas=0)]
+    assert kinds == [AlertKind.EXCESSIVE_SEDATION]
+    assert in_session_alerts(CALM, CALM, moaas=2) == ()
+
+
+def test_clinic_may_alert_at_lighter_sedation() -> None:
+    clinic = MonitoringSettings(sedation_alert_at_or_below_moaas=2)
+    assert in_session_alerts(CALM, CALM, moaas=2, settings=clinic)
+
+
+def test_spo2_alert_only_with_clinic_threshold() -> None:
+    low = VitalSigns(120, 80, spo2_percent=88)
+    assert in_session_alerts(CALM, low) == ()
+    clinic = MonitoringSettings(spo2_minimum_percent=92)
+    assert [a.kind for a in in_session_alerts(CALM, low, settings=clinic)] == [AlertKind.SPO2_LOW]
+
+
+def test_impossible_moaas_is_refused() -> None:
+    with pytest.raises(InvalidClinicalInput, match="moaas"):
+        in_session_alerts(CALM, CALM, moaas=6)
+
+
+def test_impossible_vitals_are_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidClinicalInput, match="systolic_mmhg"):
+        VitalSigns(80, 90)
+    with pytest.raises(InvalidClinicalInput, match="spo2_percent"):
+        VitalSigns(120, 80, spo2_percent=101)
+
+
+# --- discharge -----------------------------------------------------------------------
+
+
+def discharge(**changes: object) -> DischargeInput:
+    values: dict[str, object] = {
+        "route": Route.ESKETAMINE_NASAL,
+        "minutes_observed": 120,
+        "predose": CALM,
+        "current": VitalSigns(128, 82),
+        "alert_and_oriented": True,
+        "escort_present": True,
+        "clinician_judges_stable": True,
+    }
+    values.update(changes)
+    return DischargeInput(**values)  # type: ignore[arg-type]
+
+
+def test_esketamine_patient_meeting_all_criteria_is_ready_with_no_driving_instruction() -> None:
+    result = discharge_readiness(discharge())
+    assert result.is_ready_for_discharge
+    assert "next day" in result.instructions[0]
+
+
+def test_esketamine_before_2_hours_is_not_ready() -> None:
+    result = discharge_readiness(discharge(minutes_observed=119))
+    assert not result.is_ready_for_discharge
+    assert "119 min" in result.unmet[0]
+
+
+def test_every_unmet_criterion_is_listed() -> None:
+    result = discharge_readiness(
+        discharge(
+            minutes_observed=60,
+            current=VitalSigns(150, 85),
+            alert_and_oriented=False,
+            escort_present=False,
+            clinician_judges_stable=False,
+        )
+    )
+    assert len(result.unmet) == 5
+
+
+def test_bp_back_to_a_high_predose_value_counts_as_back_in_range() -> None:
+    result = discharge_readiness(
+        discharge(predose=VitalSigns(145, 88), current=VitalSigns(144, 88))
+    )
+    assert result.is_ready_for_discharge
+
+
+def test_drowsy_moaas_blocks_discharge() -> None:
+    assert not discharge_readiness(discharge(moaas=4)).is_ready_for_discharge
+
+
+def test_iv_discharge_waits_for_recovery_time() -> None:
+    assert not discharge_readiness(
+        discharge(route=Route.IV_RACEMIC, minutes_observed=45)
+    ).is_ready_for_discharge
+    assert discharge_readiness(
+        discharge(route=Route.IV_RACEMIC, minutes_observed=60)
+    ).is_ready_for_discharge
+
+
+def test_im_discharge_notes_missing_clinic_observation_time() -> None:
+    result = discharge_readiness(discharge(route=Route.IM_RACEMIC, minutes_observed=5))
+    assert result.notes
+
+
+def test_at_home_route_has_no_clinic_discharge() -> None:
+    with pytest.raises(InvalidClinicalInput, match="route"):
+        discharge_readiness(discharge(route=Route.AT_HOME_SUBLINGUAL))
