@@ -15,6 +15,7 @@ import sys
 COMMAND_MODULES = (
     "ketacare.commands.web",
     "ketacare.commands.score",
+    "ketacare.commands.simulate",
 )
 
 

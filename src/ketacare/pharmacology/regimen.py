@@ -40,7 +40,9 @@ class Dose:
         if not math.isfinite(self.duration_min) or self.duration_min < 0:
             raise ValueError(f"duration_min must be >= 0; got {self.duration_min!r}")
         if self.duration_min > 0 and self.route != "iv":
-            raise ValueError(f"duration_min applies to route 'iv' only; got route {self.route!r}")
+            raise ValueError(
+                f"duration_min (infusion time) applies to route 'iv' only; got route {self.route!r}"
+            )
 
     @property
     def end_min(self) -> float:

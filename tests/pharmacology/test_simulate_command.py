@@ -1,0 +1,87 @@
+"""`ketacare simulate`: the JSON contract, population bands, plots and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from ketacare.commands import simulate
+
+
+def run(argv, capsys):
+    parser = argparse.ArgumentParser(prog="ketacare")
+    simulate.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    code = args.func(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+IV = ["simulate", "--route", "iv", "--dose-mg-per-kg", "0.5", "--infusion-min", "40"]
+
+
+def test_json_has_the_contract_fields_and_the_published_peak(capsys):
+    code, out, _ = run([*IV, "--weight-kg", "70", "--hours", "2", "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0
+    for key in ("cmax_ng_ml", "tmax_min", "auc_ng_h_ml", "times_min", "plasma_ng_ml"):
+        assert key in data
+    assert data["cmax_ng_ml"] == pytest.approx(177.3, rel=0.002)
+    assert data["tmax_min"] == 40.0
+    assert len(data["times_min"]) == len(data["plasma_ng_ml"]) == len(data["effect_site_ng_ml"])
+    assert data["times_min"][-1] == 120.0
+
+
+def test_population_json_has_ordered_percentile_curves_and_cmax(capsys):
+    argv = [*IV, "--weight-kg", "70", "--hours", "2", "--population", "200", "--seed", "4"]
+    code, out, _ = run([*argv, "--json"], capsys)
+    pop = json.loads(out)["population"]
+    assert code == 0
+    bands = pop["plasma_ng_ml"]
+    assert all(a <= b <= c for a, b, c in zip(bands["p5"], bands["p50"], bands["p95"], strict=True))
+    assert pop["cmax_ng_ml"]["p5"] < pop["cmax_ng_ml"]["p50"] < pop["cmax_ng_ml"]["p95"]
+    _, again, _ = run([*argv, "--json"], capsys)
+    assert json.loads(again)["population"] == pop  # same seed, same patients
+
+
+def test_esketamine_json_includes_noresketamine(capsys):
+    argv = ["simulate", "--route", "esketamine-intranasal", "--dose-mg", "56"]
+    _, out, _ = run([*argv, "--weight-kg", "80", "--hours", "24", "--json"], capsys)
+    data = json.loads(out)
+    assert data["cmax_ng_ml"] == pytest.approx(72.5, rel=0.10)
+    assert max(data["noresketamine_ng_ml"]) == pytest.approx(119.7, rel=0.10)
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        (["--route", "iv", "--dose-mg", "-5", "--weight-kg", "70"], "dose_mg"),
+        (["--route", "iv", "--dose-mg", "10", "--weight-kg", "0"], "weight_kg"),
+        (["--route", "oral", "--dose-mg", "10", "--weight-kg", "70", "--infusion-min", "9"], "iv"),
+        (["--route", "iv", "--dose-mg", "10", "--weight-kg", "70", "--hours", "-1"], "hours"),
+        (["--route", "iv", "--dose-mg", "10", "--weight-kg", "70", "--population", "0"], "popul"),
+        (["--route", "iv", "--dose-mg", "10", "--weight-kg", "70", "--plot", "a.pdf"], ".png"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_reason(capsys, extra, reason):
+    code, out, err = run(["simulate", *extra], capsys)
+    assert code == 2
+    assert out == ""
+    assert reason in err
+
+
+def test_unknown_route_is_rejected_by_argparse_with_status_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        run(["simulate", "--route", "rectal", "--dose-mg", "10", "--weight-kg", "70"], capsys)
+    assert exc.value.code == 2
+
+
+def test_plot_writes_a_png_with_population_band(tmp_path, capsys):
+    target = tmp_path / "curve.png"
+    argv = [*IV, "--weight-kg", "70", "--hours", "3", "--population", "50", "--plot", str(target)]
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Cmax 177.3" in out
