@@ -1,0 +1,86 @@
+"""Virtual populations: seeded, covariate-aware, with the sourced variability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ketacare.pharmacology.models import ESKETAMINE_IIV_CV
+from ketacare.pharmacology.pk import simulate_pk, simulate_population
+from ketacare.pharmacology.population import build_system, covariates, lognormal_factors
+from ketacare.pharmacology.regimen import single_dose
+from ketacare.pharmacology.solve import solve_uniform_grid
+
+IV = single_dose("iv", dose_mg_per_kg=0.5, infusion_min=40.0)
+ESK56 = single_dose("esketamine-intranasal", dose_mg=56.0)
+
+
+def test_same_seed_gives_the_same_patients_and_other_seeds_differ():
+    a = simulate_population(IV, 50, 11, 70.0, hours=2)
+    b = simulate_population(IV, 50, 11, 70.0, hours=2)
+    c = simulate_population(IV, 50, 12, 70.0, hours=2)
+    np.testing.assert_array_equal(a.cmax_ng_ml, b.cmax_ng_ml)
+    assert not np.allclose(a.cmax_ng_ml, c.cmax_ng_ml)
+
+
+def test_percentile_bands_are_ordered_and_bracket_the_typical_patient():
+    pop = simulate_population(IV, 400, 3, 70.0, hours=3)
+    typical = simulate_pk(IV, 70.0, hours=3, dt_min=1.0)
+    bands = pop.plasma_bands_ng_ml
+    assert np.all(bands["p5"] <= bands["p50"]) and np.all(bands["p50"] <= bands["p95"])
+    inside = (bands["p5"][1:] <= typical.plasma_ng_ml[1:]) & (
+        typical.plasma_ng_ml[1:] <= bands["p95"][1:]
+    )
+    assert inside.all()
+    assert pop.cmax_percentiles_ng_ml["p50"] == pytest.approx(typical.cmax_ng_ml, rel=0.05)
+
+
+def test_lognormal_draws_have_the_requested_coefficient_of_variation():
+    factors = lognormal_factors(np.random.default_rng(0), 40_000, ESKETAMINE_IIV_CV)
+    for key, cv in ESKETAMINE_IIV_CV.items():
+        f = factors[key]
+        assert np.std(f) / np.mean(f) == pytest.approx(cv, rel=0.08)
+        assert np.median(f) == pytest.approx(1.0, abs=0.03)
+
+
+def test_weight_based_dose_gives_the_same_concentration_in_linear_weight_models():
+    light = simulate_pk(IV, 50.0, hours=2).cmax_ng_ml
+    heavy = simulate_pk(IV, 110.0, hours=2).cmax_ng_ml
+    assert light == pytest.approx(heavy, rel=1e-9)
+
+
+def test_fixed_dose_gives_a_heavier_child_lower_concentration_in_allometric_model():
+    fixed = single_dose("iv", dose_mg=20.0)
+    small = simulate_pk(fixed, 15.0, hours=1, model="herd").plasma_ng_ml[10]
+    large = simulate_pk(fixed, 45.0, hours=1, model="herd").plasma_ng_ml[10]
+    assert small > 2 * large
+
+
+def _esk_peak(**cov):
+    return _esk_curve(**cov).max()
+
+
+def _esk_curve(**cov):
+    system, inputs = build_system(ESK56, covariates(1, 70.0, **cov))
+    return solve_uniform_grid(system, inputs, 1.0, 24 * 60)["plasma"]
+
+
+def test_esketamine_exposure_rises_with_age_above_60_and_not_below():
+    assert _esk_peak(age_years=30.0) == pytest.approx(_esk_peak(age_years=59.0), rel=1e-12)
+    assert _esk_peak(age_years=80.0) > _esk_peak(age_years=59.0)
+
+
+def test_esketamine_exposure_is_higher_in_asian_patients():
+    # kel x0.36 in Asian patients [P2]: slower hepatic loss, larger AUC
+    assert _esk_curve(asian=True).sum() > 1.05 * _esk_curve(asian=False).sum()
+
+
+def test_bad_population_arguments_name_the_argument():
+    with pytest.raises(ValueError, match="n_patients"):
+        simulate_population(IV, 0, 1, 70.0)
+    with pytest.raises(ValueError, match="weight_kg"):
+        simulate_population(IV, 5, 1, -3.0)
+    with pytest.raises(ValueError, match="model"):
+        simulate_population(IV, 5, 1, 70.0, model="kamp")
+    with pytest.raises(ValueError, match="iiv_cv"):
+        build_system(IV, covariates(3, 70.0), seed=1, iiv_cv={"cl": -0.1})
