@@ -103,3 +103,9 @@ def test_effect_site_lags_plasma_with_ke0_from_olofsen():
     ce_peak = curve.times_min[np.argmax(curve.effect_site_ng_ml)]
     assert ce_peak > curve.tmax_min
     assert curve.effect_site_ng_ml.max() < curve.cmax_ng_ml
+
+
+@pytest.mark.parametrize("duration_min", [-1.0, 1e-300, float("nan")])
+def test_infusion_duration_must_be_zero_or_realistic(duration_min):
+    with pytest.raises(ValueError, match="duration_min"):
+        single_dose("iv", dose_mg=10.0, infusion_min=duration_min)

@@ -19,7 +19,7 @@ TIMES = np.linspace(0.0, 24 * 60.0, 289)
 
 racemic_doses = st.builds(
     lambda route, start, mg, dur: Dose(
-        route, start, dose_mg=mg, duration_min=dur if route == "iv" else 0.0
+        route, start, dose_mg=mg, duration_min=dur if route == "iv" and dur >= 0.01 else 0.0
     ),
     st.sampled_from(RACEMIC_ROUTES),
     st.floats(0.0, 600.0),

@@ -14,6 +14,8 @@ from ketacare.pharmacology.routes import ALL_ROUTES, ESKETAMINE_ROUTES
 
 MIN_PER_DAY = 24 * 60.0
 MIN_PER_H = 60.0
+# Shorter "infusions" are boluses; refusing them keeps the rate dose/duration finite.
+MIN_INFUSION_MIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,11 @@ class Dose:
             raise ValueError(f"{name} must be a positive number; got {amount!r}")
         if not math.isfinite(self.start_min) or self.start_min < 0:
             raise ValueError(f"start_min must be >= 0; got {self.start_min!r}")
-        if not math.isfinite(self.duration_min) or self.duration_min < 0:
-            raise ValueError(f"duration_min must be >= 0; got {self.duration_min!r}")
+        d = self.duration_min
+        if not math.isfinite(d) or d < 0 or 0 < d < MIN_INFUSION_MIN:
+            raise ValueError(
+                f"duration_min must be 0 (bolus) or at least {MIN_INFUSION_MIN} min; got {d!r}"
+            )
         if self.duration_min > 0 and self.route != "iv":
             raise ValueError(
                 f"duration_min (infusion time) applies to route 'iv' only; got route {self.route!r}"
