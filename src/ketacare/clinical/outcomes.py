@@ -1,0 +1,230 @@
+"""Treatment outcomes from a dated score series: response, remission, relapse, signals.
+
+Definitions (clinical.md section 4 "Outcome" table and issue 4):
+
+* Response: a reduction of at least 50% from baseline (T4, T2, H5).
+* Partial response: 25-49% reduction (issue 4; not in clinical.md, so configurable).
+* Remission, per instrument: PHQ-9 < 5 (clinical.md §4), QIDS-SR16 <= 5 (Q7, STAR*D),
+  MADRS <= 10 by default (issue 4) or <= 12 (ASPIRE/SUSTAIN-3, T3, T2) as a setting;
+  clinical.md also reports MADRS < 10 (Q6), which the setting allows. GAD-7 < 5 is the
+  bottom of Q4's banding (below "mild"), not a published remission definition.
+* Relapse: after a response, the score is back above the response threshold on N
+  consecutive measurements (default 2). Trial definitions vary and SUSTAIN-1's is
+  unsourced (T1), so N is a clinic setting.
+* Booster due: a responder's latest score is back above the response threshold but not
+  yet for N measurements (relapse is starting), or, if the clinic sets it, has risen by
+  a set number of points from the best score since response. Maintenance practice is to
+  dose a little before the prior effect wears off (K1).
+* Futility: no response after 3 IV infusions (APA consensus, K7: few respond after more
+  than 3 if none before). A signal for review, not a stop rule: in real-world data 20%
+  responded only at infusions 10-12 (K20).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ketacare.clinical import instruments
+from ketacare.clinical.errors import InvalidClinicalInput
+
+BOOSTER_DUE = "booster due"
+FUTILITY = "futility"
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    taken_on: date
+    total: int
+
+
+class ResponseStatus(StrEnum):
+    RESPONSE = "response"
+    PARTIAL_RESPONSE = "partial response"
+    NO_RESPONSE = "no response"
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    response_reduction_percent: float = 50.0
+    """T4, T2, H5."""
+    partial_response_reduction_percent: float = 25.0
+    """Issue 4 (25-49%); not in clinical.md: a clinic may change it."""
+    madrs_remission_at_or_below: int = 10
+    """Issue 4 default 10; 12 per ASPIRE/SUSTAIN-3 (T3, T2); 9 (< 10) per Q6."""
+    relapse_consecutive_measurements: int = 2
+    """Clinic's choice, not sourced: trial relapse definitions vary (T1)."""
+    booster_rise_from_best_points: int | None = None
+    """Clinic's choice, not sourced: rise from the best score that signals a booster."""
+    futility_after_iv_infusions: int = 3
+    """K7 (APA consensus)."""
+
+    def __post_init__(self) -> None:
+        if self.madrs_remission_at_or_below not in (9, 10, 12):
+            raise InvalidClinicalInput(
+                "madrs_remission_at_or_below must be 9 (Q6), 10 (issue 4) or 12 (T3, T2)"
+            )
+        if self.relapse_consecutive_measurements < 1:
+            raise InvalidClinicalInput("relapse_consecutive_measurements must be at least 1")
+        if not 0 < self.partial_response_reduction_percent < self.response_reduction_percent:
+            raise InvalidClinicalInput(
+                "partial_response_reduction_percent must be above 0 and below the response cut"
+            )
+
+
+def remission_cutoff(instrument: str, settings: OutcomeSettings) -> tuple[int, str] | None:
+    """Highest total that counts as remission, with its source; None if none is sourced."""
+    rules: dict[str, tuple[int, str]] = {
+        "phq9": (4, "clinical.md §4: PHQ-9 < 5"),
+        "qids-sr16": (5, "Q7 (STAR*D)"),
+        "madrs": (settings.madrs_remission_at_or_below, "issue 4 / T3, T2 / Q6"),
+        "gad7": (4, "Q4 bands: below 'mild' (derived, not a published remission rule)"),
+    }
+    return rules.get(instrument)
+
+
+def percent_change(baseline_total: int, total: int) -> float:
+    """Change from baseline in percent; negative is improvement (-50.0 = halved)."""
+    if baseline_total <= 0:
+        raise InvalidClinicalInput("baseline total must be above 0 to measure change")
+    return (total - baseline_total) / baseline_total * 100.0
+
+
+def response_status(
+    baseline_total: int, total: int, settings: OutcomeSettings = OutcomeSettings()
+) -> ResponseStatus:
+    reduction = -percent_change(baseline_total, total)
+    if reduction >= settings.response_reduction_percent:
+        return ResponseStatus.RESPONSE
+    if reduction >= settings.partial_response_reduction_percent:
+        return ResponseStatus.PARTIAL_RESPONSE
+    return ResponseStatus.NO_RESPONSE
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    instrument: str
+    baseline_total: int
+    latest_total: int
+    latest_percent_change: float
+    status: ResponseStatus
+    in_remission: bool | None
+    """None when the instrument has no remission rule (PCL-5, C-SSRS, CADSS)."""
+    first_response_on: date | None
+    days_to_response: int | None
+    """From the first dose if dose dates are given, else from the baseline."""
+    relapse_on: date | None
+    """Onset (first measurement) of the latest confirmed relapse."""
+    durability_days: int | None
+    """Days from the last dose before the relapse to the relapse."""
+    signals: tuple[Signal, ...]
+
+
+def _validate(series: Sequence[ScorePoint], baseline: ScorePoint, instrument: str) -> None:
+    low, high = instruments.get(instrument).total_range
+    for index, point in enumerate([baseline, *series]):
+        name = "baseline" if index == 0 else f"series[{index - 1}]"
+        if not low <= point.total <= high:
+            raise InvalidClinicalInput(f"{name}: total {point.total} outside {low}-{high}")
+        if point.taken_on < baseline.taken_on:
+            raise InvalidClinicalInput(f"{name}: {point.taken_on} is before the baseline")
+    dates = [point.taken_on for point in series]
+    if dates != sorted(dates):
+        raise InvalidClinicalInput("series must be in date order")
+
+
+def summarise(
+    series: Sequence[ScorePoint],
+    baseline: ScorePoint,
+    instrument: str,
+    *,
+    settings: OutcomeSettings = OutcomeSettings(),
+    dose_dates: Sequence[date] = (),
+    iv_infusions_given: int | None = None,
+) -> OutcomeSummary:
+    """Outcome of a course from its baseline and later scores on one instrument."""
+    if not series:
+        raise InvalidClinicalInput("series: at least one score after baseline is needed")
+    _validate(series, baseline, instrument)
+    needed = settings.relapse_consecutive_measurements
+    first_response: date | None = None
+    relapse_on: date | None = None
+    responding = False
+    run: list[ScorePoint] = []
+    best_since_response: int | None = None
+    for point in series:
+        is_response = (
+            response_status(baseline.total, point.total, settings) is ResponseStatus.RESPONSE
+        )
+        if is_response:
+            first_response = first_response or point.taken_on
+            responding, run = True, []
+            best_since_response = (
+                point.total
+                if best_since_response is None
+                else min(best_since_response, point.total)
+            )
+        elif responding:
+            run.append(point)
+            if len(run) >= needed:
+                relapse_on, responding, run, best_since_response = run[0].taken_on, False, [], None
+    latest = series[-1]
+    signals: list[Signal] = []
+    if responding and run:
+        signals.append(
+            Signal(
+                BOOSTER_DUE,
+                f"score back above the response threshold on "
+                f"{latest.taken_on}; relapse if it stays there",
+                "K1",
+            )
+        )
+    elif responding and settings.booster_rise_from_best_points is not None:
+        best = latest.total if best_since_response is None else best_since_response
+        rise = latest.total - best
+        if rise >= settings.booster_rise_from_best_points:
+            signals.append(
+                Signal(
+                    BOOSTER_DUE,
+                    f"score rose {rise} points from best since response",
+                    "clinic setting, K1",
+                )
+            )
+    if (
+        first_response is None
+        and iv_infusions_given is not None
+        and iv_infusions_given >= settings.futility_after_iv_infusions
+    ):
+        signals.append(
+            Signal(
+                FUTILITY,
+                f"no response after {iv_infusions_given} IV infusions; "
+                "review (some respond only at infusions 10-12, K20)",
+                "K7",
+            )
+        )
+    start = min(dose_dates) if dose_dates else baseline.taken_on
+    last_dose = max((d for d in dose_dates if relapse_on and d <= relapse_on), default=None)
+    cutoff = remission_cutoff(instrument, settings)
+    return OutcomeSummary(
+        instrument=instrument,
+        baseline_total=baseline.total,
+        latest_total=latest.total,
+        latest_percent_change=percent_change(baseline.total, latest.total),
+        status=response_status(baseline.total, latest.total, settings),
+        in_remission=None if cutoff is None else latest.total <= cutoff[0],
+        first_response_on=first_response,
+        days_to_response=(first_response - start).days if first_response else None,
+        relapse_on=relapse_on,
+        durability_days=(relapse_on - last_dose).days if relapse_on and last_dose else None,
+        signals=tuple(signals),
+    )
