@@ -34,6 +34,7 @@ class Clinic(models.Model):
     )
     licensed_states = models.JSONField(
         default=list,
+        blank=True,
         validators=[validate_state_codes],
         help_text="US states (two-letter codes) where the clinic is licensed to treat.",
     )

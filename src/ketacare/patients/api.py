@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -14,45 +14,59 @@ from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
+from ketacare.clinics.us_states import US_STATES
 from ketacare.patients import services
+from ketacare.patients.validators import ICD10CM_PATTERN
 
 router = Router()
 
 
+Mrn = Annotated[str, Field(min_length=1, max_length=32, description="Medical record number")]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Text200 = Annotated[str, Field(max_length=200)]
+Phone = Annotated[str, Field(max_length=24, description="7-20 digits; spaces, ()-. allowed")]
+SexCode = Literal["female", "male", "intersex", "unknown"]
+StateCode = Literal[tuple(US_STATES)]  # type: ignore[valid-type]
+WeightKg = Annotated[Decimal, Field(ge=20, le=400, decimal_places=1, description="kg")]
+Icd10Code = Annotated[str, Field(pattern=ICD10CM_PATTERN, description="ICD-10-CM, e.g. F33.2")]
+
+
 class PatientIn(Schema):
-    mrn: str
-    first_name: str
-    last_name: str
-    date_of_birth: date
-    sex: str = Field(description="female, male, intersex or unknown")
-    weight_kg: Decimal = Field(description="20-400 kg, one decimal place")
-    state_of_residence: str = Field(description="Two-letter US state code")
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    emergency_contact_name: str = ""
-    emergency_contact_phone: str = ""
-    referring_provider: str = ""
-    referring_provider_npi: str = ""
-    diagnosis_codes: list[str] = Field(default_factory=list, description="ICD-10-CM codes")
+    mrn: Mrn
+    first_name: Name
+    last_name: Name
+    date_of_birth: date = Field(description="Not in the future")
+    sex: SexCode
+    weight_kg: WeightKg
+    state_of_residence: StateCode
+    phone: Phone = ""
+    email: Text200 = ""
+    address: Annotated[str, Field(max_length=500)] = ""
+    emergency_contact_name: Text200 = ""
+    emergency_contact_phone: Phone = ""
+    referring_provider: Text200 = ""
+    referring_provider_npi: Annotated[str, Field(max_length=10)] = ""
+    diagnosis_codes: list[Icd10Code] = Field(default_factory=list, max_length=20)
 
 
 class PatientPatch(Schema):
-    mrn: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    """Send only the fields to change."""
+
+    mrn: Mrn | None = None
+    first_name: Name | None = None
+    last_name: Name | None = None
     date_of_birth: date | None = None
-    sex: str | None = None
-    weight_kg: Decimal | None = None
-    state_of_residence: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    emergency_contact_name: str | None = None
-    emergency_contact_phone: str | None = None
-    referring_provider: str | None = None
-    referring_provider_npi: str | None = None
-    diagnosis_codes: list[str] | None = None
+    sex: SexCode | None = None
+    weight_kg: WeightKg | None = None
+    state_of_residence: StateCode | None = None
+    phone: Phone | None = None
+    email: Text200 | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+    emergency_contact_name: Text200 | None = None
+    emergency_contact_phone: Phone | None = None
+    referring_provider: Text200 | None = None
+    referring_provider_npi: Annotated[str, Field(max_length=10)] | None = None
+    diagnosis_codes: list[Icd10Code] | None = Field(None, max_length=20)
 
 
 class PatientOut(Schema):

@@ -16,7 +16,8 @@ WEIGHT_KG_MAX = Decimal("400")
 
 # ICD-10-CM: a letter, two characters (the 3rd may be a letter), then up to four more
 # after a dot. CMS ICD-10-CM Official Guidelines, Section I.A ("code structure").
-_ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+ICD10CM_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+_ICD10CM = re.compile(ICD10CM_PATTERN)
 
 
 def validate_weight_kg(value: Decimal) -> None:
@@ -40,7 +41,7 @@ def validate_birth_date(value: date) -> None:
 def normalise_icd10(code: str) -> str:
     """'f332' -> 'F33.2': upper-case, dot after the category."""
     code = code.strip().upper().replace(" ", "")
-    if "." not in code and len(code) > 3:
+    if "." not in code and 3 < len(code) <= 7 and code.isalnum():
         code = f"{code[:3]}.{code[3:]}"
     return code
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=60, unique=True)),
                 ('address', models.TextField(blank=True)),
                 ('time_zone', models.CharField(default='America/New_York', max_length=64, validators=[ketacare.clinics.models.validate_time_zone])),
-                ('licensed_states', models.JSONField(default=list, help_text='US states (two-letter codes) where the clinic is licensed to treat.', validators=[ketacare.clinics.models.validate_state_codes])),
+                ('licensed_states', models.JSONField(blank=True, default=list, help_text='US states (two-letter codes) where the clinic is licensed to treat.', validators=[ketacare.clinics.models.validate_state_codes])),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={

@@ -1,0 +1,80 @@
+"""The `ketacare` command as an operator uses it, in subprocesses against a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KETACARE = [sys.executable, "-m", "ketacare.cli"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "KETACARE_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return {**clean, "KETACARE_VAR_DIR": str(tmp_path), "KETACARE_PASSWORD": "a-long-enough-pass"}
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*KETACARE, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_migrate_and_demo_are_idempotent_and_load_40_patients_with_every_role(env):
+    assert run(env, "migrate").returncode == 0
+    first = run(env, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "40 patients (40 new)" in first.stdout
+    again = run(env, "demo")
+    assert "40 patients (0 new)" in again.stdout
+    for role in ("admin", "prescriber", "nurse", "therapist", "frontdesk", "patient"):
+        assert f"{role}@riverside.example" in again.stdout
+    verify = run(env, "audit", "verify")
+    assert verify.returncode == 0 and "chain intact" in verify.stdout
+
+
+def test_createclinic_createuser_and_createtoken(env):
+    run(env, "migrate")
+    made = run(env, "createclinic", "Lakeside Clinic", "--states", "ca,or", "--time-zone",
+               "America/Los_Angeles")  # fmt: skip
+    assert made.returncode == 0 and "slug lakeside-clinic" in made.stdout
+    user = run(env, "createuser", "rn@lakeside.example", "--clinic", "lakeside-clinic",
+               "--role", "nurse")  # fmt: skip
+    assert user.returncode == 0, user.stderr
+    token = run(env, "createtoken", "rn@lakeside.example")
+    assert token.returncode == 0 and token.stdout.startswith("kc_")
+
+
+def test_bad_cli_input_exits_2_with_the_reason(env):
+    run(env, "migrate")
+    bad_state = run(env, "createclinic", "Nowhere", "--states", "ZZ")
+    assert bad_state.returncode == 2 and "Unknown US state code(s): ZZ" in bad_state.stderr
+    bad_tz = run(env, "createclinic", "Nowhere", "--time-zone", "Mars/Olympus")
+    assert bad_tz.returncode == 2 and "Unknown time zone" in bad_tz.stderr
+    no_clinic = run(env, "createuser", "x@y.example", "--clinic", "nope", "--role", "nurse")
+    assert no_clinic.returncode == 2 and "no clinic" in no_clinic.stderr
+    weak = run({**env, "KETACARE_PASSWORD": "short"}, "createclinic", "Weak")
+    assert weak.returncode == 0
+    weak_user = run({**env, "KETACARE_PASSWORD": "short"}, "createuser", "w@weak.example",
+                    "--clinic", "weak", "--role", "nurse")  # fmt: skip
+    assert weak_user.returncode == 2 and "too short" in weak_user.stderr
+    assert run(env, "createuser", "x@y.example").returncode == 2  # argparse: --clinic missing
+
+
+def test_deploy_checks_pass_in_production_mode(env):
+    prod = {**env, "KETACARE_ENV": "production", "SECRET_KEY": "p" * 64 + "-Xy9!",
+            "ALLOWED_HOSTS": "clinic.example.org"}  # fmt: skip
+    result = run(prod, "check", "--deploy")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(env):
+    result = run({**env, "KETACARE_ENV": "production"}, "check")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
