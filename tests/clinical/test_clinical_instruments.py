@@ -33,7 +33,6 @@ def score(key: str, answers: list[int | None]) -> instruments.ScoreResult:
 def test_phq9_band_edges_follow_kroenke_cutoffs(total: int, severity: str) -> None:
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     answers += [0] * (9 - len(answers))
-    answers = answers[::-1]  # keep item 9 at 0 where possible
     result = score("phq9", answers)
     assert (result.total, result.severity) == (total, severity)
 
@@ -263,6 +262,17 @@ def test_cssrs_yes_to_a_skipped_question_is_still_counted() -> None:
 def test_cssrs_recent_behaviour_without_lifetime_behaviour_is_refused() -> None:
     with pytest.raises(InvalidAnswers, match="question 6"):
         score("cssrs", [0, 0, None, None, None, 0, 1])
+
+
+def test_cssrs_needs_seven_answers_including_the_3_month_follow_up() -> None:
+    with pytest.raises(InvalidAnswers, match="7 answers"):
+        score("cssrs", [0, 0, None, None, None, 0])
+
+
+def test_answer_wording_is_offered_for_free_scales_only() -> None:
+    assert instruments.get("phq9").answer_labels[3] == "Nearly every day"
+    assert instruments.get("pcl5").answer_labels[4] == "Extremely"
+    assert instruments.get("madrs").answer_labels == ()
 
 
 def test_cssrs_answer_other_than_0_or_1_is_refused() -> None:

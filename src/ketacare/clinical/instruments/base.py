@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol
 
 from ketacare.clinical.errors import InvalidAnswers
@@ -88,6 +89,8 @@ class Instrument(Protocol):
     def sources(self) -> tuple[str, ...]: ...
     @property
     def licence_note(self) -> str: ...
+    @property
+    def answer_labels(self) -> tuple[str, ...]: ...
 
     def score(self, answers: Answers) -> ScoreResult: ...
 
@@ -147,6 +150,8 @@ class RatingScale:
     loinc_total: str | None = None
     loinc_panel: str | None = None
     licence_note: str = "Free to reproduce; item text included."
+    answer_labels: tuple[str, ...] = ()
+    """Wording of each answer value from min to max, where the scale is free to reproduce."""
     total_rule: Callable[[Sequence[int]], int] = _sum
     flag_rule: Callable[[Sequence[int], int], tuple[str, ...]] = _no_flags
     subscale_rule: Callable[[Sequence[int]], dict[str, int]] = _no_subscales
@@ -182,5 +187,5 @@ class RatingScale:
             total=total,
             severity=self.severity_for(total),
             flags=self.flag_rule(values, total),
-            subscales=self.subscale_rule(values),
+            subscales=MappingProxyType(self.subscale_rule(values)),
         )

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ketacare.clinical.errors import InvalidAnswers
-from ketacare.clinical.instruments.base import Answers, Item, ScoreResult, check_count
+from ketacare.clinical.instruments.base import Answers, Item, ScoreResult
 
 SUICIDALITY = "suicidality"
 POSITIVE_SCREEN = "positive screen"
@@ -104,9 +105,14 @@ class CssrsScreener:
     total_range: tuple[int, int] = (0, 5)
     sources: tuple[str, ...] = ("Q8",)
     licence_note: str = "Free to reproduce for clinical use; item text included."
+    answer_labels: tuple[str, ...] = ("No", "Yes")
 
     def validate(self, answers: Answers) -> tuple[int | None, ...]:
-        check_count(self.name, self.items, answers)
+        if len(answers) != len(self.items):
+            raise InvalidAnswers(
+                f"C-SSRS screener takes 7 answers (questions 1-6 and '6 within past 3 "
+                f"months', '-' when skipped) but {len(answers)} were given"
+            )
         q2 = _read(1, answers[1], required=True)
         q6 = _read(5, answers[5], required=True)
         checked = [
@@ -137,11 +143,13 @@ class CssrsScreener:
             severity=None,
             flags=tuple(flags),
             risk=risk,
-            subscales={
-                "ideation severity": ideation,
-                "behaviour": int(checked[5] == 1),
-                "behaviour past 3 months": int(checked[6] == 1),
-            },
+            subscales=MappingProxyType(
+                {
+                    "ideation severity": ideation,
+                    "behaviour": int(checked[5] == 1),
+                    "behaviour past 3 months": int(checked[6] == 1),
+                }
+            ),
         )
 
 

@@ -34,6 +34,7 @@ GAD7 = RatingScale(
         SeverityBand("moderate", 10, 14),
         SeverityBand("severe", 15, 21),
     ),
+    answer_labels=("Not at all", "Several days", "More than half the days", "Nearly every day"),
     loinc_total="70274-6",  # Q4
     loinc_panel="69737-5",  # Q4
 )

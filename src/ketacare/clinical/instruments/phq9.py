@@ -63,5 +63,6 @@ PHQ9 = RatingScale(
         SeverityBand("severe", 20, 27),
     ),
     loinc_total="44261-6",
+    answer_labels=ANSWER_LABELS,
     flag_rule=_flags,
 )
