@@ -28,8 +28,8 @@ fi
 
 # 2. Quality gates.
 step "ruff, mypy, import contracts, migrations"
-$VENV/bin/ruff check src tests bench
-$VENV/bin/ruff format --check src tests bench
+$VENV/bin/ruff check .
+$VENV/bin/ruff format --check .
 $VENV/bin/mypy
 $VENV/bin/lint-imports --no-cache
 tmpvar=$(mktemp -d)
