@@ -17,7 +17,7 @@ from ketacare.clinical.dosing import (
     check_infusion_rate,
     suggest_titration,
 )
-from ketacare.clinical.errors import DoseAboveLimit, InvalidClinicalInput
+from ketacare.clinical.errors import DoseAboveLimit, InvalidClinicalInput, LooseningWithoutReason
 from ketacare.clinical.routes import Indication, Route
 
 OVERRIDE = DoseOverride("non-responder at 0.75 mg/kg, discussed at MDT", "Dr Okafor")
@@ -215,3 +215,23 @@ def test_iv_poor_tolerability_decreases_but_not_below_01_mg_per_kg() -> None:
     assert titrate(Route.IV_RACEMIC, 8, ResponseSoFar.NONE, POOR, step=0.1)[0] is (
         TitrationAction.REVIEW
     )
+
+
+def test_clinic_may_set_a_stricter_iv_ceiling() -> None:
+    clinic = DosingSettings(clinic_max_mg_per_kg={Route.IV_RACEMIC: 0.5})
+    with pytest.raises(DoseAboveLimit, match="clinic ceiling 0.5 mg/kg"):
+        calculate_dose(Route.IV_RACEMIC, weight_kg=80, dose_mg_per_kg=0.6, settings=clinic)
+    assert (
+        calculate_dose(Route.IV_RACEMIC, weight_kg=80, dose_mg_per_kg=0.5, settings=clinic).dose_mg
+        == 40
+    )
+
+
+def test_clinic_ceiling_above_the_sourced_limit_is_refused() -> None:
+    with pytest.raises(LooseningWithoutReason, match="per-dose override"):
+        DosingSettings(clinic_max_mg_per_kg={Route.IV_RACEMIC: 1.0})
+
+
+def test_clinic_mg_per_kg_ceiling_for_esketamine_is_refused() -> None:
+    with pytest.raises(InvalidClinicalInput, match="dosed in mg"):
+        DosingSettings(clinic_max_mg_per_kg={Route.ESKETAMINE_NASAL: 1.0})

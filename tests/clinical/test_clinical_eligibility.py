@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from ketacare.clinical.eligibility import (
     Diagnosis,
+    EligibilitySettings,
     EligibilityStatus,
     HepaticImpairment,
     History,
@@ -16,9 +17,9 @@ from ketacare.clinical.eligibility import (
     assess,
     is_treatment_resistant,
 )
-from ketacare.clinical.errors import InvalidClinicalInput
+from ketacare.clinical.errors import InvalidClinicalInput, LooseningWithoutReason
 from ketacare.clinical.routes import Route
-from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical.vitals import BloodPressure, VitalSigns
 
 OK = EligibilityStatus.ELIGIBLE
 REVIEW = EligibilityStatus.NEEDS_REVIEW
@@ -188,3 +189,21 @@ def test_adding_a_history_item_never_improves_any_route(
     before = statuses(screen(history=history, medicines=medicines))
     after = statuses(screen(history=history | {extra}, medicines=medicines))
     assert all(rank[after[route]] >= rank[before[route]] for route in Route)
+
+
+def test_loosening_screening_bp_exclusion_without_reason_is_refused() -> None:
+    with pytest.raises(LooseningWithoutReason, match="bp_exclude_above"):
+        EligibilitySettings(bp_exclude_above=BloodPressure(200, 110))
+
+
+def test_accepting_one_failed_trial_as_trd_is_loosening() -> None:
+    with pytest.raises(LooseningWithoutReason, match="trd_min_failed_trials"):
+        EligibilitySettings(trd_min_failed_trials=1)
+    stricter = EligibilitySettings(trd_min_failed_trials=3)
+    assert not is_treatment_resistant(screen(), stricter)
+
+
+def test_stricter_clinic_bp_threshold_needs_review_sooner() -> None:
+    clinic = EligibilitySettings(bp_review_above=BloodPressure(130, 85))
+    result = assess(screen(vitals=VitalSigns(135, 80)), clinic)
+    assert result[Route.IV_RACEMIC].status is REVIEW

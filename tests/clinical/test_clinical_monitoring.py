@@ -282,3 +282,10 @@ def test_im_discharge_notes_missing_clinic_observation_time() -> None:
 def test_at_home_route_has_no_clinic_discharge() -> None:
     with pytest.raises(InvalidClinicalInput, match="route"):
         discharge_readiness(discharge(route=Route.AT_HOME_SUBLINGUAL))
+
+
+def test_review_threshold_above_hold_threshold_is_refused() -> None:
+    with pytest.raises(LooseningWithoutReason, match="bp_review_above"):
+        MonitoringSettings(
+            bp_review_above=BloodPressure(185, 90), loosening_reason="trial protocol"
+        )

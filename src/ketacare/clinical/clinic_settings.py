@@ -95,6 +95,11 @@ class MonitoringSettings:
 
     def __post_init__(self) -> None:
         refuse_unexplained_loosening(self, self.loosening_reason)
+        review, hold = self.bp_review_above, self.bp_hold_above
+        if review.systolic_mmhg > hold.systolic_mmhg or review.diastolic_mmhg > hold.diastolic_mmhg:
+            raise LooseningWithoutReason(
+                f"bp_review_above {review} must not be above bp_hold_above {hold}"
+            )
 
 
 DEFAULT_MONITORING = MonitoringSettings()

@@ -20,10 +20,11 @@ choice (syringe or tablet size), never rounding up across a limit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ketacare.clinical.errors import DoseAboveLimit, InvalidClinicalInput
+from ketacare.clinical.errors import DoseAboveLimit, InvalidClinicalInput, LooseningWithoutReason
 from ketacare.clinical.routes import Indication, Route
 
 ESKETAMINE_DEVICE_MG = 28  # S3, S6: 28 mg per device (2 sprays)
@@ -81,6 +82,31 @@ class DosingSettings:
     measurable_step_mg: float = 1.0
     """Clinic's choice, not a clinical value: the smallest amount its syringes or tablets
     measure (default whole milligrams). Doses are rounded to the nearest step."""
+    clinic_max_mg_per_kg: Mapping[Route, float] = field(default_factory=dict)
+    """A clinic's own, stricter per-route ceiling. It may only tighten the sourced limit;
+    exceeding the sourced limit is a per-dose decision (`DoseOverride`), never a setting."""
+
+    def __post_init__(self) -> None:
+        for route, ceiling in self.clinic_max_mg_per_kg.items():
+            sourced = DOSE_LIMITS[(route, Indication.DEPRESSION)].max_mg_per_kg
+            if sourced is None:
+                raise InvalidClinicalInput(
+                    f"clinic_max_mg_per_kg[{route}]: this route is dosed in mg, not mg/kg"
+                )
+            if not 0 < ceiling <= sourced:
+                raise LooseningWithoutReason(
+                    f"clinic_max_mg_per_kg[{route}] = {ceiling:g} must be above 0 and at most "
+                    f"the sourced {sourced:g} mg/kg; exceed it only by a per-dose override"
+                )
+
+    def limit_mg(self, route: Route, weight_kg: float) -> tuple[float, str, str]:
+        """The binding limit in mg for this patient, with its source and reason."""
+        limit = DOSE_LIMITS[(route, Indication.DEPRESSION)]
+        sourced = limit.max_for(weight_kg)
+        ceiling = self.clinic_max_mg_per_kg.get(route)
+        if ceiling is not None and ceiling * weight_kg < sourced:
+            return ceiling * weight_kg, "clinic setting", f"clinic ceiling {ceiling:g} mg/kg"
+        return sourced, limit.source, limit.why
 
 
 @dataclass(frozen=True)
@@ -183,10 +209,9 @@ def calculate_dose(
     unrounded = dose_mg if dose_mg is not None else (dose_mg_per_kg or 0.0) * weight_kg
     if unrounded <= 0 or not math.isfinite(unrounded):
         raise InvalidClinicalInput(f"dose {unrounded:g} mg must be a positive number")
-    limit = DOSE_LIMITS[(route, Indication.DEPRESSION)]
-    limit_mg = limit.max_for(weight_kg)
+    limit_mg, source, why = settings.limit_mg(route, weight_kg)
     rounded = _round_to_step(unrounded, settings.measurable_step_mg, limit_mg)
-    exceeds = _enforce(rounded, limit_mg, limit.source, limit.why, override)
+    exceeds = _enforce(rounded, limit_mg, source, why, override)
     return DoseCalculation(
         route,
         weight_kg,
@@ -194,7 +219,7 @@ def calculate_dose(
         round(rounded / weight_kg, 4),
         unrounded,
         limit_mg,
-        limit.source,
+        source,
         exceeds,
         override if exceeds else None,
     )

@@ -18,6 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ketacare.clinical.clinic_settings import (
+    HIGHER_IS_TIGHTER,
+    LOWER_IS_TIGHTER,
+    guarded,
+    refuse_unexplained_loosening,
+)
 from ketacare.clinical.errors import InvalidClinicalInput
 from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import BloodPressure, VitalSigns
@@ -93,14 +99,21 @@ OK, REVIEW, EXCLUDED = (
 
 @dataclass(frozen=True)
 class EligibilitySettings:
-    trd_min_failed_trials: int = 2
+    """Screening thresholds; a clinic may tighten them, loosening needs a recorded reason."""
+
+    trd_min_failed_trials: int = guarded(2, HIGHER_IS_TIGHTER, TRD_SOURCE)
     """EMA/CHMP/185423/2010 Rev. 2 (see module docstring)."""
-    bp_review_above: BloodPressure = BloodPressure(140, 90)
-    """S1 §5.6."""
-    bp_exclude_above: BloodPressure = BloodPressure(180, 100)
-    """K18 (ketamine SmPC CH: uncontrolled hypertension > 180/100 at rest)."""
-    benzodiazepine_note_above_diazepam_mg: float = 8.0
+    bp_review_above: BloodPressure = guarded(BloodPressure(140, 90), LOWER_IS_TIGHTER, "S1 §5.6")
+    bp_exclude_above: BloodPressure = guarded(BloodPressure(180, 100), LOWER_IS_TIGHTER, "K18")
+    """Ketamine SmPC (CH): uncontrolled hypertension > 180/100 at rest."""
+    benzodiazepine_note_above_diazepam_mg: float = guarded(8.0, LOWER_IS_TIGHTER, "K17")
     """K17: above 8 mg diazepam-equivalent linked to non-response."""
+    loosening_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        refuse_unexplained_loosening(self, self.loosening_reason)
+        if self.trd_min_failed_trials < 1:
+            raise InvalidClinicalInput("trd_min_failed_trials must be at least 1")
 
 
 @dataclass(frozen=True)
