@@ -73,3 +73,12 @@ def test_score_human_output_lists_severity_and_flags(
     assert code == 0
     assert "severity: severe" in out
     assert "suicidality" in out
+
+
+def test_the_ketacare_command_routes_score_to_this_module(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ketacare.cli import main
+
+    assert main(["score", "gad7", "3", "3", "3", "3", "3", "3", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["severity"] == "severe"

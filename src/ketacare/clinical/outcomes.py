@@ -142,55 +142,56 @@ def _validate(series: Sequence[ScorePoint], baseline: ScorePoint, instrument: st
         raise InvalidClinicalInput("series must be in date order")
 
 
-def summarise(
-    series: Sequence[ScorePoint],
-    baseline: ScorePoint,
-    instrument: str,
-    *,
-    settings: OutcomeSettings = OutcomeSettings(),
-    dose_dates: Sequence[date] = (),
-    iv_infusions_given: int | None = None,
-) -> OutcomeSummary:
-    """Outcome of a course from its baseline and later scores on one instrument."""
-    if not series:
-        raise InvalidClinicalInput("series: at least one score after baseline is needed")
-    _validate(series, baseline, instrument)
-    needed = settings.relapse_consecutive_measurements
+@dataclass(frozen=True)
+class _Course:
+    """Where a course stands after walking its scores in date order."""
+
+    first_response_on: date | None
+    relapse_on: date | None
+    responding: bool
+    measurements_above_threshold: int
+    best_since_response: int | None
+
+
+def _walk(series: Sequence[ScorePoint], baseline: ScorePoint, settings: OutcomeSettings) -> _Course:
+    """Responding -> (N consecutive scores above the response threshold) -> relapsed."""
     first_response: date | None = None
     relapse_on: date | None = None
     responding = False
     run: list[ScorePoint] = []
-    best_since_response: int | None = None
+    best: int | None = None
     for point in series:
-        is_response = (
-            response_status(baseline.total, point.total, settings) is ResponseStatus.RESPONSE
-        )
-        if is_response:
+        if response_status(baseline.total, point.total, settings) is ResponseStatus.RESPONSE:
             first_response = first_response or point.taken_on
             responding, run = True, []
-            best_since_response = (
-                point.total
-                if best_since_response is None
-                else min(best_since_response, point.total)
-            )
+            best = point.total if best is None else min(best, point.total)
         elif responding:
             run.append(point)
-            if len(run) >= needed:
-                relapse_on, responding, run, best_since_response = run[0].taken_on, False, [], None
-    latest = series[-1]
+            if len(run) >= settings.relapse_consecutive_measurements:
+                relapse_on, responding, run, best = run[0].taken_on, False, [], None
+    return _Course(first_response, relapse_on, responding, len(run), best)
+
+
+def _signals(
+    course: _Course,
+    latest: ScorePoint,
+    settings: OutcomeSettings,
+    iv_infusions_given: int | None,
+) -> tuple[Signal, ...]:
     signals: list[Signal] = []
-    if responding and run:
+    if course.responding and course.measurements_above_threshold:
         signals.append(
             Signal(
                 BOOSTER_DUE,
-                f"score back above the response threshold on "
-                f"{latest.taken_on}; relapse if it stays there",
+                f"score back above the response threshold on {latest.taken_on}; "
+                "relapse if it stays there",
                 "K1",
             )
         )
-    elif responding and settings.booster_rise_from_best_points is not None:
-        best = latest.total if best_since_response is None else best_since_response
-        rise = latest.total - best
+    elif course.responding and settings.booster_rise_from_best_points is not None:
+        rise = latest.total - (
+            latest.total if course.best_since_response is None else course.best_since_response
+        )
         if rise >= settings.booster_rise_from_best_points:
             signals.append(
                 Signal(
@@ -200,7 +201,7 @@ def summarise(
                 )
             )
     if (
-        first_response is None
+        course.first_response_on is None
         and iv_infusions_given is not None
         and iv_infusions_given >= settings.futility_after_iv_infusions
     ):
@@ -212,8 +213,30 @@ def summarise(
                 "K7",
             )
         )
+    return tuple(signals)
+
+
+def summarise(
+    series: Sequence[ScorePoint],
+    baseline: ScorePoint,
+    instrument: str,
+    *,
+    settings: OutcomeSettings = OutcomeSettings(),
+    dose_dates: Sequence[date] = (),
+    iv_infusions_given: int | None = None,
+) -> OutcomeSummary:
+    """Outcome of a course from its baseline and later scores on one instrument.
+
+    `iv_infusions_given` (IV courses only) enables the futility signal.
+    """
+    if not series:
+        raise InvalidClinicalInput("series: at least one score after baseline is needed")
+    _validate(series, baseline, instrument)
+    course = _walk(series, baseline, settings)
+    latest = series[-1]
+    first, relapse = course.first_response_on, course.relapse_on
     start = min(dose_dates) if dose_dates else baseline.taken_on
-    last_dose = max((d for d in dose_dates if relapse_on and d <= relapse_on), default=None)
+    last_dose = max((d for d in dose_dates if relapse and d <= relapse), default=None)
     cutoff = remission_cutoff(instrument, settings)
     return OutcomeSummary(
         instrument=instrument,
@@ -222,9 +245,9 @@ def summarise(
         latest_percent_change=percent_change(baseline.total, latest.total),
         status=response_status(baseline.total, latest.total, settings),
         in_remission=None if cutoff is None else latest.total <= cutoff[0],
-        first_response_on=first_response,
-        days_to_response=(first_response - start).days if first_response else None,
-        relapse_on=relapse_on,
-        durability_days=(relapse_on - last_dose).days if relapse_on and last_dose else None,
-        signals=tuple(signals),
+        first_response_on=first,
+        days_to_response=(first - start).days if first else None,
+        relapse_on=relapse,
+        durability_days=(relapse - last_dose).days if relapse and last_dose else None,
+        signals=_signals(course, latest, settings, iv_infusions_given),
     )
