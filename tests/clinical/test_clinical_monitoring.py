@@ -289,3 +289,10 @@ def test_review_threshold_above_hold_threshold_is_refused() -> None:
         MonitoringSettings(
             bp_review_above=BloodPressure(185, 90), loosening_reason="trial protocol"
         )
+
+
+def test_impossible_same_day_screening_answers_are_refused() -> None:
+    with pytest.raises(InvalidClinicalInput, match="phq9_item9_today"):
+        check(phq9_item9_today=4)
+    with pytest.raises(InvalidClinicalInput, match="cssrs_risk_today"):
+        check(cssrs_risk_today="severe")
