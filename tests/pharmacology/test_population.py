@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ketacare.pharmacology.metrics import auc_ng_h_ml, cmax_ng_ml, time_above_min, tmax_min
 from ketacare.pharmacology.models import ESKETAMINE_IIV_CV
-from ketacare.pharmacology.pk import simulate_pk, simulate_population
+from ketacare.pharmacology.pk import population_exposure, simulate_pk, simulate_population
 from ketacare.pharmacology.population import build_system, covariates, lognormal_factors
-from ketacare.pharmacology.regimen import single_dose
+from ketacare.pharmacology.regimen import repeated, single_dose
 from ketacare.pharmacology.solve import solve_uniform_grid
 
 IV = single_dose("iv", dose_mg_per_kg=0.5, infusion_min=40.0)
@@ -84,3 +85,19 @@ def test_bad_population_arguments_name_the_argument():
         simulate_population(IV, 5, 1, 70.0, model="kamp")
     with pytest.raises(ValueError, match="iiv_cv"):
         build_system(IV, covariates(3, 70.0), seed=1, iiv_cv={"cl": -0.1})
+
+
+def test_streamed_exposure_equals_the_summaries_of_stored_curves():
+    regimen = repeated("iv", (0, 2, 4), dose_mg_per_kg=0.5, infusion_min=40.0)
+    hours, dt = 6 * 24.0, 5.0
+    exposure = population_exposure(regimen, 300, 5, 75.0, hours=hours, dt_min=dt)
+    system, inputs = build_system(regimen, covariates(300, 75.0), seed=5)
+    n = int(hours * 60 / dt) + 1
+    plasma = solve_uniform_grid(system, inputs, dt, n, ("plasma",))["plasma"]
+    times = np.arange(n) * dt
+    np.testing.assert_allclose(exposure.cmax_ng_ml, cmax_ng_ml(plasma), rtol=1e-12)
+    np.testing.assert_allclose(exposure.tmax_min, tmax_min(times, plasma))
+    np.testing.assert_allclose(exposure.auc_ng_h_ml, auc_ng_h_ml(times, plasma), rtol=1e-9)
+    exact_band = time_above_min(times, plasma, 100.0) - time_above_min(times, plasma, 250.0)
+    # grid-point count: within one step per crossing (6 infusions -> at most ~12 crossings)
+    assert np.max(np.abs(exposure.time_in_dissociation_band_min - exact_band)) <= 12 * dt

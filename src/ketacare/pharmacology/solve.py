@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -123,48 +123,50 @@ def _input_steps(inputs: Sequence[Input], t0: float, dt: float, n_points: int) -
     return sorted(steps)
 
 
+TileSink = Callable[[int, dict[str, FloatArray]], None]
+
+
 def _solve_chunk(
     form: ModalForm,
     inputs: Sequence[Input],
     coefs: Sequence[FloatArray],
-    t0: float,
-    dt: float,
+    grid: tuple[float, float, int],
     steps: Sequence[int],
-    outs: dict[str, npt.NDArray[np.floating]],
+    names: Sequence[str],
+    emit: TileSink,
     block: int,
 ) -> None:
+    """Walk the grid for one chunk of patients, handing tiles (P, m) to ``emit(k0, tiles)``."""
+    t0, dt, n_points = grid
     lam = form.lam_per_min
-    n_points = next(iter(outs.values())).shape[1]
     pw = np.exp(lam[:, :, None] * (dt * np.arange(1, block + 1)))
-    names = list(outs)
-    weights = [form.output_modal[nm] for nm in names]
+    stacked = np.stack([form.output_modal[nm] for nm in names], axis=1)  # (P, outputs, modes)
 
     z = np.zeros_like(lam)
     for inp, coef in zip(inputs, coefs, strict=True):
         z += _contribution(lam, coef, inp, -math.inf, t0)
 
     def write(k: int, state: FloatArray) -> None:
-        for nm, w in zip(names, weights, strict=True):
-            outs[nm][:, k] = np.einsum("pn,pn->p", w, state)
+        vals = np.einsum("pon,pn->po", stacked, state)
+        emit(k, {nm: vals[:, o, None] for o, nm in enumerate(names)})
 
     def fill(k: int, free: int, state: FloatArray) -> None:
         """Grid points k+1 .. k+free with no input: state x e^{lam dt i}."""
-        buf = np.empty((lam.shape[0], min(block, free)))
         for i0 in range(0, free, block):
             m = min(block, free - i0)
             zb = state * np.exp(lam * (dt * i0))
-            for nm, w in zip(names, weights, strict=True):
-                wz = w * zb
-                acc = buf[:, :m]
-                np.multiply(wz[:, 0, None], pw[:, 0, :m], out=acc)
-                for j in range(1, lam.shape[1]):
-                    acc += wz[:, j, None] * pw[:, j, :m]
-                outs[nm][:, k + 1 + i0 : k + 1 + i0 + m] = acc
+            # batched (outputs x modes) @ (modes x m): BLAS-backed, ~10x faster than ufuncs
+            # one product per output keeps each tile contiguous for the consumer
+            wz = stacked * zb[:, None, :]
+            tiles = {
+                nm: np.matmul(wz[:, o, None, :], pw[:, :, :m])[:, 0, :]
+                for o, nm in enumerate(names)
+            }
+            emit(k + 1 + i0, tiles)
 
     write(0, z)
     k = 0
-    pending = list(steps) + [n_points - 1]
-    for s in pending:
+    for s in [*steps, n_points - 1]:
         if s > k:
             fill(k, s - k, z)
             z = z * np.exp(lam * (dt * (s - k)))
@@ -194,13 +196,19 @@ def solve_uniform_grid(
     t0_min: float = 0.0,
     dtype: type[np.floating] = np.float64,
     chunk_patients: int = 512,
-    block: int = 256,
+    block: int = 128,
     workers: int | None = None,
+    sink_for: Callable[[slice], TileSink] | None = None,
 ) -> dict[str, npt.NDArray[np.floating]]:
     """Concentrations (ng/mL), shape (P, n_points), at t0_min + k dt_min, exactly.
 
     ``dtype=np.float32`` halves the memory of large populations (the arithmetic stays
     float64). ``workers`` threads (default: CPU count) process chunks of patients.
+    With ``sink_for``, nothing is stored: for each chunk of patients ``sel``,
+    ``sink_for(sel)`` returns a function called with consecutive tiles
+    ``(k0, {output: array (patients, m)})`` covering grid points k0 .. k0+m-1 in order
+    (tiles are reused: copy what you keep), and an empty dict is returned. This
+    summarises populations of any size in cache-sized pieces and bounded memory.
     """
     if not (math.isfinite(dt_min) and dt_min > 0):
         raise ValueError(f"dt_min must be > 0; got {dt_min!r}")
@@ -208,16 +216,25 @@ def solve_uniform_grid(
         raise ValueError(f"n_points must be >= 1; got {n_points!r}")
     form = modal_form(system, outputs)
     n_pat = system.n_patients
-    outs = {nm: np.empty((n_pat, n_points), dtype=dtype) for nm in outputs}
+    stored = sink_for is None
+    outs = {nm: np.empty((n_pat if stored else 0, n_points), dtype=dtype) for nm in outputs}
     steps = _input_steps(inputs, t0_min, dt_min, n_points)
     chunks = [slice(i, min(i + chunk_patients, n_pat)) for i in range(0, n_pat, chunk_patients)]
 
     def run(sel: slice) -> None:
         sub_inputs = [Input(i.state, i.amount_mg[sel], i.start_min, i.duration_min) for i in inputs]
         sub_form = _take(form, sel)
-        sub_outs = {nm: arr[sel] for nm, arr in outs.items()}
+        if sink_for is not None:
+            emit = sink_for(sel)
+        else:
+
+            def emit(k0: int, tiles: dict[str, FloatArray]) -> None:
+                for nm, tile in tiles.items():
+                    outs[nm][sel, k0 : k0 + tile.shape[1]] = tile
+
         coefs = _coefficients(sub_form, sub_inputs)
-        _solve_chunk(sub_form, sub_inputs, coefs, t0_min, dt_min, steps, sub_outs, block)
+        grid = (t0_min, dt_min, n_points)
+        _solve_chunk(sub_form, sub_inputs, coefs, grid, steps, outputs, emit, block)
 
     n_workers = workers or os.cpu_count() or 1
     if n_workers == 1 or len(chunks) == 1:
