@@ -16,7 +16,22 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
-def bearer(world):  # type: ignore[no-untyped-def]
+def keep_test_connection():  # type: ignore[no-untyped-def]
+    """The real WSGI handler closes the database connection after each request; inside a
+    test transaction that would close it under the test (PostgreSQL). Django's own test
+    client disconnects the same handlers."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(world, keep_test_connection):  # type: ignore[no-untyped-def]
     from ketacare.accounts.models import ApiToken
 
     _, raw = ApiToken.issue(world.users_a["clinic_admin"])
