@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
+
+if TYPE_CHECKING:
+    from ketacare.accounts.actor import Actor
 
 
 class Role(models.TextChoices):
@@ -22,12 +28,19 @@ class Action(models.TextChoices):
     PATIENT_CREATE = "patient.create", "Register a patient"
     PATIENT_EDIT = "patient.edit", "Edit a patient's demographics"
     AUDIT_VIEW = "audit.view", "Read the audit log"
+    STAFF_MANAGE = "staff.manage", "Manage the clinic's users"
 
 
 # A patient-role user may view, but only their own record (see patients.access).
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLINIC_ADMIN: frozenset(
-        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, Action.AUDIT_VIEW}
+        {
+            Action.PATIENT_VIEW,
+            Action.PATIENT_CREATE,
+            Action.PATIENT_EDIT,
+            Action.AUDIT_VIEW,
+            Action.STAFF_MANAGE,
+        }
     ),
     Role.PRESCRIBER: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
     Role.NURSE: frozenset({Action.PATIENT_VIEW, Action.PATIENT_EDIT}),
@@ -39,3 +52,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 
 def role_can(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(Role(role), frozenset())
+
+
+def require(actor: Actor, action: str) -> None:
+    """For actions not tied to one patient (registering one, reading the audit log)."""
+    if actor.user is None or actor.clinic is None or not role_can(actor.role, action):
+        raise PermissionDenied(f"Your role may not {Action(action).label.lower()}.")

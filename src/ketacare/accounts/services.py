@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import ApiToken, Membership, User, UserSession
-from ketacare.accounts.roles import Role
+from ketacare.accounts.roles import Action, Role, require
 from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 
@@ -45,3 +54,51 @@ def issue_api_token(actor: Actor, user: User, name: str = "api") -> str:
     token, raw = ApiToken.issue(user, name)
     record(actor, "create", "api_token", token.pk, detail={"for_user": user.pk, "name": name})
     return raw
+
+
+def members_for(actor: Actor) -> QuerySet[Membership]:
+    """The memberships of the actor's clinic, for a clinic admin; nothing for anyone else."""
+    require(actor, Action.STAFF_MANAGE)
+    assert actor.clinic is not None
+    return Membership.objects.filter(clinic_id=actor.clinic.pk).select_related("user")
+
+
+def get_member_for(actor: Actor, user_id: int) -> Membership:
+    try:
+        return members_for(actor).get(user_id=user_id)
+    except Membership.DoesNotExist as exc:
+        raise Http404("No such user in this clinic.") from exc
+
+
+def locked_out_emails(emails: list[str]) -> set[str]:
+    """Which of these accounts django-axes currently holds locked."""
+    limit = settings.AXES_FAILURE_LIMIT
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    rows = AccessAttempt.objects.filter(
+        username__in=emails, failures_since_start__gte=limit, attempt_time__gte=since
+    )
+    return set(rows.values_list("username", flat=True))
+
+
+@transaction.atomic
+def unlock_login(actor: Actor, user_id: int) -> int:
+    """Clear a lockout before its cool-off ends (the admin has checked it is really them)."""
+    member = get_member_for(actor, user_id)
+    cleared = axes_reset(username=member.user.email)
+    record(actor, "update", "user", member.user_id, detail={"unlocked": cleared})
+    return cleared
+
+
+@transaction.atomic
+def set_active(actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate (and log out everywhere) or reactivate an account of the admin's clinic."""
+    member = get_member_for(actor, user_id)
+    user = member.user
+    if actor.user is not None and user.pk == actor.user.pk and not active:
+        raise ValidationError({"user": "You cannot deactivate your own account."})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        end_all_sessions(actor, user)
+    record(actor, "update", "user", user.pk, detail={"is_active": active})
+    return user

@@ -11,9 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
-from ketacare.accounts.roles import Action
+from ketacare.accounts.roles import Action, require
 from ketacare.audit.models import AuditAction, AuditEntry
-from ketacare.patients.access import require
 
 
 class AuditFilterForm(forms.Form):

@@ -38,9 +38,3 @@ def get_patient_for(actor: Actor, public_id: Any, action: str = Action.PATIENT_V
     if not role_can(actor.role, action):
         raise PermissionDenied(f"Your role may not {Action(action).label.lower()}.")
     return patient
-
-
-def require(actor: Actor, action: str) -> None:
-    """For actions not tied to one patient (registering one, reading the audit log)."""
-    if actor.user is None or actor.clinic is None or not role_can(actor.role, action):
-        raise PermissionDenied(f"Your role may not {Action(action).label.lower()}.")

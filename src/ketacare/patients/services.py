@@ -10,9 +10,9 @@ from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action
+from ketacare.accounts.roles import Action, require
 from ketacare.audit.services import record
-from ketacare.patients.access import get_patient_for, patients_for, require
+from ketacare.patients.access import get_patient_for, patients_for
 from ketacare.patients.models import Patient
 from ketacare.patients.validators import normalise_icd10
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
-from ketacare.accounts.roles import Action, Role, role_can
+from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.patients import services
-from ketacare.patients.access import get_patient_for, require
+from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
 
 PAGE_SIZE = 50

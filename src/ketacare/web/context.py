@@ -24,5 +24,6 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         .select_related("clinic"),
         "can_create_patient": role_can(actor.role, Action.PATIENT_CREATE) if actor.role else False,
         "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
+        "can_manage_staff": role_can(actor.role, Action.STAFF_MANAGE) if actor.role else False,
         "is_patient_role": actor.role == Role.PATIENT,
     }
