@@ -7,10 +7,14 @@ Matplotlib is imported inside the functions so that importing the engine and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ketacare.pharmacology.pk import DISSOCIATION_BAND_NG_ML, PKCurve, PopulationPK
+
+if TYPE_CHECKING:
+    from ketacare.pharmacology.forecast import Forecast
 
 PLOT_SUFFIXES = (".png", ".svg")
 
@@ -72,5 +76,36 @@ def plot_pk(
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
+    fig.savefig(out)
+    return out
+
+
+def plot_forecast(forecast: Forecast, path: str | Path, *, title: str = "Forecast") -> Path:
+    """Observed scores, the forecast 5-95% band and median, and the booster date."""
+    out = _check_path(path)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
+    ax = fig.add_subplot()
+    ax.fill_between(
+        forecast.days,
+        forecast.score_p5,
+        forecast.score_p95,
+        color="#4477aa",
+        alpha=0.22,
+        lw=0,
+        label="forecast, 5-95th percentile",
+    )
+    ax.plot(forecast.days, forecast.score_p50, color="#224488", lw=2, label="forecast median")
+    ax.plot(forecast.observed_days, forecast.observed_scores, "o", color="black", label="observed")
+    ax.axhline(forecast.relapse_score, color="#cc3311", lw=1, ls=":", label="relapse threshold")
+    if forecast.booster_due_day is not None:
+        ax.axvline(forecast.booster_due_day, color="#cc3311", lw=1.5, label="booster due")
+    ax.set_xlabel("Days since first dose")
+    ax.set_ylabel("MADRS score (0-60)")
+    ax.set_ylim(0, 60)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
     fig.savefig(out)
     return out
