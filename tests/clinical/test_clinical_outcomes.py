@@ -16,6 +16,7 @@ from ketacare.clinical.outcomes import (
     ResponseStatus,
     ScorePoint,
     percent_change,
+    remission_cutoff,
     response_status,
     summarise,
 )
@@ -83,6 +84,29 @@ def test_madrs_remission_at_12_is_a_setting() -> None:
 def test_unsourced_madrs_remission_cut_off_is_refused() -> None:
     with pytest.raises(InvalidClinicalInput, match="madrs_remission_at_or_below"):
         OutcomeSettings(madrs_remission_at_or_below=15)
+
+
+@pytest.mark.parametrize(
+    ("cut_off", "source"), [(9, "Q6"), (10, "not in clinical.md"), (12, "T3, T2")]
+)
+def test_madrs_remission_cites_the_source_of_the_chosen_cut_off(cut_off: int, source: str) -> None:
+    chosen = OutcomeSettings(madrs_remission_at_or_below=cut_off)
+    rule = remission_cutoff("madrs", chosen)
+    assert rule is not None and rule[0] == cut_off and source in rule[1]
+
+
+def test_derived_gad7_remission_rule_can_be_turned_off() -> None:
+    series = [ScorePoint(DAY0 + timedelta(days=14), 3)]
+    off = OutcomeSettings(gad7_remission_at_or_below=None)
+    assert summarise(series, ScorePoint(DAY0, 15), "gad7", settings=off).in_remission is None
+    with pytest.raises(InvalidClinicalInput, match="gad7_remission_at_or_below"):
+        OutcomeSettings(gad7_remission_at_or_below=7)
+
+
+@pytest.mark.parametrize("instrument", ["cssrs", "cadss"])
+def test_scales_that_are_not_outcome_measures_are_refused(instrument: str) -> None:
+    with pytest.raises(InvalidClinicalInput, match=instrument):
+        summarise([ScorePoint(DAY0 + timedelta(days=7), 1)], ScorePoint(DAY0, 4), instrument)
 
 
 def test_pcl5_has_no_remission_rule() -> None:

@@ -5,9 +5,11 @@ Definitions (clinical.md section 4 "Outcome" table and issue 4):
 * Response: a reduction of at least 50% from baseline (T4, T2, H5).
 * Partial response: 25-49% reduction (issue 4; not in clinical.md, so configurable).
 * Remission, per instrument: PHQ-9 < 5 (clinical.md §4), QIDS-SR16 <= 5 (Q7, STAR*D),
-  MADRS <= 10 by default (issue 4) or <= 12 (ASPIRE/SUSTAIN-3, T3, T2) as a setting;
-  clinical.md also reports MADRS < 10 (Q6), which the setting allows. GAD-7 < 5 is the
-  bottom of Q4's banding (below "mild"), not a published remission definition.
+  MADRS <= 10 by default (issue 4, not in clinical.md) or the sourced <= 12
+  (ASPIRE/SUSTAIN-3, T3, T2) or < 10 (Q6) as a setting. GAD-7 < 5 is the bottom of Q4's
+  banding (below "mild"), not a published remission definition: a labelled setting.
+* The response rule is sourced for MADRS, PHQ-9 and GAD-7 (T4, T2, H5); QIDS-SR16 and
+  PCL-5 use it by extension. C-SSRS and CADSS are refused: they are not outcome scales.
 * Relapse: after a response, the score is back above the response threshold on N
   consecutive measurements (default 2). Trial definitions vary and SUSTAIN-1's is
   unsourced (T1), so N is a clinic setting.
@@ -53,7 +55,11 @@ class OutcomeSettings:
     partial_response_reduction_percent: float = 25.0
     """Issue 4 (25-49%); not in clinical.md: a clinic may change it."""
     madrs_remission_at_or_below: int = 10
-    """Issue 4 default 10; 12 per ASPIRE/SUSTAIN-3 (T3, T2); 9 (< 10) per Q6."""
+    """Default 10 is issue 4's choice, NOT in clinical.md (a labelled setting); the sourced
+    alternatives are 12 (ASPIRE/SUSTAIN-3, T3, T2) and 9 (< 10, Hawley 2002, Q6)."""
+    gad7_remission_at_or_below: int | None = 4
+    """Derived, not a published remission rule: 4 is the top of Q4's band below "mild"
+    (< 5). A clinic may set None to report no GAD-7 remission at all."""
     relapse_consecutive_measurements: int = 2
     """Clinic's choice, not sourced: trial relapse definitions vary (T1)."""
     booster_rise_from_best_points: int | None = None
@@ -66,6 +72,10 @@ class OutcomeSettings:
             raise InvalidClinicalInput(
                 "madrs_remission_at_or_below must be 9 (Q6), 10 (issue 4) or 12 (T3, T2)"
             )
+        if self.gad7_remission_at_or_below not in (None, 4):
+            raise InvalidClinicalInput(
+                "gad7_remission_at_or_below must be 4 (below Q4's 'mild' band) or None"
+            )
         if self.relapse_consecutive_measurements < 1:
             raise InvalidClinicalInput("relapse_consecutive_measurements must be at least 1")
         if not 0 < self.partial_response_reduction_percent < self.response_reduction_percent:
@@ -74,14 +84,34 @@ class OutcomeSettings:
             )
 
 
+MADRS_REMISSION_SOURCES = {
+    9: "Q6 (MADRS < 10)",
+    10: "issue 4 (clinic setting; not in clinical.md)",
+    12: "T3, T2 (ASPIRE, SUSTAIN-3)",
+}
+
+NOT_OUTCOME_MEASURES = {
+    "cssrs": "the C-SSRS screener is a risk triage, not a severity scale (Q8)",
+    "cadss": "the CADSS rates a session's dissociation, an adverse effect (Q9, S5)",
+}
+"""Scales `summarise` refuses: a fall in their score is not a treatment response."""
+
+
 def remission_cutoff(instrument: str, settings: OutcomeSettings) -> tuple[int, str] | None:
     """Highest total that counts as remission, with its source; None if none is sourced."""
     rules: dict[str, tuple[int, str]] = {
         "phq9": (4, "clinical.md §4: PHQ-9 < 5"),
         "qids-sr16": (5, "Q7 (STAR*D)"),
-        "madrs": (settings.madrs_remission_at_or_below, "issue 4 / T3, T2 / Q6"),
-        "gad7": (4, "Q4 bands: below 'mild' (derived, not a published remission rule)"),
+        "madrs": (
+            settings.madrs_remission_at_or_below,
+            MADRS_REMISSION_SOURCES[settings.madrs_remission_at_or_below],
+        ),
     }
+    if settings.gad7_remission_at_or_below is not None:
+        rules["gad7"] = (
+            settings.gad7_remission_at_or_below,
+            "Q4 bands: below 'mild' (derived clinic setting, not a published remission rule)",
+        )
     return rules.get(instrument)
 
 
@@ -118,7 +148,8 @@ class OutcomeSummary:
     latest_percent_change: float
     status: ResponseStatus
     in_remission: bool | None
-    """None when the instrument has no remission rule (PCL-5, C-SSRS, CADSS)."""
+    """None when the instrument has no remission rule (PCL-5; GAD-7 if the clinic turned
+    its derived rule off)."""
     first_response_on: date | None
     days_to_response: int | None
     """From the first dose if dose dates are given, else from the baseline."""
@@ -229,6 +260,11 @@ def summarise(
 
     `iv_infusions_given` (IV courses only) enables the futility signal.
     """
+    if instrument in NOT_OUTCOME_MEASURES:
+        raise InvalidClinicalInput(
+            f"instrument {instrument!r}: no response/remission rule applies; "
+            f"{NOT_OUTCOME_MEASURES[instrument]}"
+        )
     if not series:
         raise InvalidClinicalInput("series: at least one score after baseline is needed")
     _validate(series, baseline, instrument)
