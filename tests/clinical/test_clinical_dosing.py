@@ -169,6 +169,13 @@ def test_esketamine_tolerated_non_responder_moves_from_56_to_84() -> None:
     )
 
 
+def test_esketamine_28_mg_start_steps_up_one_device_to_56_not_84() -> None:
+    assert titrate(Route.ESKETAMINE_NASAL, 28, ResponseSoFar.NONE, WELL) == (
+        TitrationAction.INCREASE,
+        56,
+    )
+
+
 def test_esketamine_poorly_tolerated_drops_from_84_to_56() -> None:
     assert titrate(Route.ESKETAMINE_NASAL, 84, ResponseSoFar.NONE, POOR) == (
         TitrationAction.DECREASE,

@@ -284,8 +284,14 @@ def _esketamine_titration(
     if response is ResponseSoFar.RESPONSE:
         return TitrationSuggestion(TitrationAction.KEEP, last_dose_mg, "responding", "S3, S4")
     if last_dose_mg < high:
+        # One device at a time: 56 -> 84 (S3); from the age >= 65 start, 28 -> 56 (S7).
+        step_up = min(last_dose_mg + ESKETAMINE_DEVICE_MG, high)
+        source = "S3" if last_dose_mg >= low else "S7, S3"
         return TitrationSuggestion(
-            TitrationAction.INCREASE, high, "tolerated without full response: 56 or 84 mg", "S3"
+            TitrationAction.INCREASE,
+            step_up,
+            "tolerated without full response: up one 28 mg device (28/56/84 mg)",
+            source,
         )
     return TitrationSuggestion(
         TitrationAction.REVIEW,
@@ -306,7 +312,8 @@ def suggest_titration(
 ) -> TitrationSuggestion:
     """Next-dose suggestion from the last dose's response and tolerability.
 
-    Esketamine moves between the label's 56 and 84 mg (S3). Weight-based routes move
+    Esketamine moves between the label's 56 and 84 mg (S3), one device at a time, so a
+    28 mg start (Hong Kong label, age >= 65, S7) steps to 56 mg, not 84. Weight-based routes move
     within the published range of the route (DOSE_RANGES_MG_PER_KG); the size of one step
     is a clinic's choice (`step_mg_per_kg`, unsourced). Without it, the direction is
     suggested and the dose is left to the clinician. A suggestion is never a dose
