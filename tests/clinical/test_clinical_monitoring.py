@@ -152,6 +152,12 @@ def test_shortening_esketamine_observation_without_reason_is_refused() -> None:
         MonitoringSettings(esketamine_min_observation_minutes=90)
 
 
+@pytest.mark.parametrize("minute", [20, 60])
+def test_moving_the_40_minute_esketamine_bp_check_either_way_needs_a_reason(minute: int) -> None:
+    with pytest.raises(LooseningWithoutReason, match="esketamine_bp_check_minute"):
+        MonitoringSettings(esketamine_bp_check_minute=minute)
+
+
 def test_loosening_with_recorded_reason_is_allowed_and_listed() -> None:
     clinic = MonitoringSettings(
         bp_review_above=BloodPressure(150, 90), loosening_reason="Dr A, protocol v2 sign-off"

@@ -20,6 +20,8 @@ from ketacare.clinical.vitals import BloodPressure
 
 LOWER_IS_TIGHTER = "lower"
 HIGHER_IS_TIGHTER = "higher"
+ONLY_DEFAULT_IS_SOURCED = "exact"
+"""For a timed check (the ~40 min BP at Cmax): moving it either way misses the peak."""
 
 
 def guarded(default: Any, tighter: str, source: str) -> Any:
@@ -35,6 +37,8 @@ def _is_looser(value: Any, default: Any, tighter: str) -> bool:
         ]
     else:
         pairs = [(value, default)]
+    if tighter == ONLY_DEFAULT_IS_SOURCED:
+        return bool(value != default)
     if tighter == LOWER_IS_TIGHTER:
         return any(v > d for v, d in pairs)
     return any(v < d for v, d in pairs)
@@ -72,8 +76,9 @@ class MonitoringSettings:
     """Systolic rise from pre-dose that alerts: the label's notable rise (8-19% of patients)."""
     bp_rise_alert_diastolic_mmhg: int = guarded(25, LOWER_IS_TIGHTER, "S5")
     esketamine_min_observation_minutes: int = guarded(120, HIGHER_IS_TIGHTER, "S1 §5.1-5.2")
-    esketamine_bp_check_minute: int = guarded(40, LOWER_IS_TIGHTER, "S1 §5.6, S4")
-    """BP about 40 minutes after dosing, at the expected peak (Cmax)."""
+    esketamine_bp_check_minute: int = guarded(40, ONLY_DEFAULT_IS_SOURCED, "S1 §5.6, S4")
+    """BP about 40 minutes after dosing, at the expected peak (Cmax); moving it earlier
+    or later misses the peak, so any change needs a recorded reason."""
     infusion_vitals_every_minutes: int = guarded(10, LOWER_IS_TIGHTER, "K9, K10")
     after_infusion_vitals_every_minutes: int = guarded(15, LOWER_IS_TIGHTER, "K9")
     iv_recovery_minutes: int = guarded(60, HIGHER_IS_TIGHTER, "K21")
