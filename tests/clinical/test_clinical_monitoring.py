@@ -271,6 +271,18 @@ def test_drowsy_moaas_blocks_discharge() -> None:
     assert not discharge_readiness(discharge(moaas=4)).is_ready_for_discharge
 
 
+def test_clinic_may_accept_a_lower_discharge_moaas_only_with_a_reason() -> None:
+    with pytest.raises(LooseningWithoutReason, match="discharge_min_moaas"):
+        MonitoringSettings(discharge_min_moaas=4)
+    clinic = MonitoringSettings(discharge_min_moaas=4, loosening_reason="Dr A, protocol v3")
+    assert discharge_readiness(discharge(moaas=4), clinic).is_ready_for_discharge
+
+
+def test_impossible_discharge_moaas_is_refused() -> None:
+    with pytest.raises(InvalidClinicalInput, match="moaas"):
+        discharge_readiness(discharge(moaas=6))
+
+
 def test_iv_discharge_waits_for_recovery_time() -> None:
     assert not discharge_readiness(
         discharge(route=Route.IV_RACEMIC, minutes_observed=45)

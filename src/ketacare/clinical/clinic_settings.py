@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ketacare.clinical.errors import LooseningWithoutReason
+from ketacare.clinical.errors import InvalidClinicalInput, LooseningWithoutReason
 from ketacare.clinical.vitals import BloodPressure
 
 LOWER_IS_TIGHTER = "lower"
@@ -86,6 +86,9 @@ class MonitoringSettings:
     sedation_alert_at_or_below_moaas: int = guarded(0, HIGHER_IS_TIGHTER, "S1 §5.1-5.2, S5")
     """MOAA/S 0 is loss of consciousness; a clinic may alert at lighter sedation."""
     at_home_sitter_check_every_minutes: int = guarded(15, LOWER_IS_TIGHTER, "H1")
+    discharge_min_moaas: int = guarded(5, HIGHER_IS_TIGHTER, "clinic setting (derived)")
+    """Not sourced: clinical.md gives only MOAA/S 0 (loss of consciousness). The default
+    is the top of the 0-5 scale, fully alert; lowering it needs a recorded reason."""
 
     im_min_observation_minutes: int | None = None
     """Clinic's choice, not sourced: no IM observation time is published in clinical.md."""
@@ -100,6 +103,10 @@ class MonitoringSettings:
 
     def __post_init__(self) -> None:
         refuse_unexplained_loosening(self, self.loosening_reason)
+        if not 0 <= self.discharge_min_moaas <= 5:
+            raise InvalidClinicalInput(
+                f"discharge_min_moaas {self.discharge_min_moaas} must be within 0-5 (MOAA/S)"
+            )
         review, hold = self.bp_review_above, self.bp_hold_above
         if review.systolic_mmhg > hold.systolic_mmhg or review.diastolic_mmhg > hold.diastolic_mmhg:
             raise LooseningWithoutReason(

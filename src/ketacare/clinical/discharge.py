@@ -15,7 +15,7 @@ from ketacare.clinical.errors import InvalidClinicalInput
 from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import VitalSigns
 
-MOAAS_FULLY_ALERT = 5  # MOAA/S top score: responds readily to name in a normal tone (S1)
+MOAAS_FULLY_ALERT = 5  # top of the MOAA/S scale (0-5) the label rates sedation on (S1 §5.1)
 NO_DRIVING = (
     "No driving or operating machinery until the next day, after a restful sleep "
     "(S1 §17); go home with an escort (S4)."
@@ -66,6 +66,8 @@ def discharge_readiness(
     """
     if not state.route.is_supervised_in_clinic:
         raise InvalidClinicalInput("route: at-home sessions have no clinic discharge")
+    if state.moaas is not None and not 0 <= state.moaas <= MOAAS_FULLY_ALERT:
+        raise InvalidClinicalInput(f"moaas {state.moaas} must be within 0-5")
     unmet: list[str] = []
     notes: list[str] = []
     minimum, source = _minimum_observation(state.route, settings)
@@ -85,9 +87,12 @@ def discharge_readiness(
     if spo2_min is not None and (now.spo2_percent is None or now.spo2_percent < spo2_min):
         unmet.append(f"SpO2 {now.spo2_percent} not at clinic minimum {spo2_min}%")
     if not state.alert_and_oriented or (
-        state.moaas is not None and state.moaas < MOAAS_FULLY_ALERT
+        state.moaas is not None and state.moaas < settings.discharge_min_moaas
     ):
-        unmet.append("not alert and oriented (S1 §5.1-5.2)")
+        unmet.append(
+            f"not alert and oriented (S1 §5.1-5.2; clinic minimum MOAA/S "
+            f"{settings.discharge_min_moaas})"
+        )
     if not state.escort_present:
         unmet.append("no escort to take the patient home (S1 §17, S4)")
     if not state.clinician_judges_stable:
