@@ -281,6 +281,8 @@ def test_clinic_may_accept_a_lower_discharge_moaas_only_with_a_reason() -> None:
 def test_impossible_discharge_moaas_is_refused() -> None:
     with pytest.raises(InvalidClinicalInput, match="moaas"):
         discharge_readiness(discharge(moaas=6))
+    with pytest.raises(InvalidClinicalInput, match="sedation_alert_at_or_below_moaas"):
+        MonitoringSettings(sedation_alert_at_or_below_moaas=6)
 
 
 def test_iv_discharge_waits_for_recovery_time() -> None:

@@ -103,10 +103,11 @@ class MonitoringSettings:
 
     def __post_init__(self) -> None:
         refuse_unexplained_loosening(self, self.loosening_reason)
-        if not 0 <= self.discharge_min_moaas <= 5:
-            raise InvalidClinicalInput(
-                f"discharge_min_moaas {self.discharge_min_moaas} must be within 0-5 (MOAA/S)"
-            )
+        for name in ("discharge_min_moaas", "sedation_alert_at_or_below_moaas"):
+            if not 0 <= getattr(self, name) <= 5:
+                raise InvalidClinicalInput(
+                    f"{name} {getattr(self, name)} must be within 0-5 (MOAA/S)"
+                )
         review, hold = self.bp_review_above, self.bp_hold_above
         if review.systolic_mmhg > hold.systolic_mmhg or review.diastolic_mmhg > hold.diastolic_mmhg:
             raise LooseningWithoutReason(
