@@ -18,7 +18,7 @@ from ketacare.accounts.roles import Role
 class AddMemberForm(forms.Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=200, required=False, label="Full name")
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         label="Initial password",
