@@ -10,8 +10,9 @@ widened until at least ``min_effective_samples`` draws carry weight (reported as
 
 Booster due: the first forecast day on which the median predicted score is back above
 the relapse line (50% of the patient's estimated baseline: loss of response,
-ASSUMPTION as in :mod:`trial`). None when the patient is not responding at the last
-observation, or does not relapse within the horizon.
+ASSUMPTION as in :mod:`trial`); the last observation day when the patient responded
+earlier but is above the line already; None for a patient who never responded (that
+calls for review, not a booster) or who stays well through the horizon.
 """
 
 from __future__ import annotations
@@ -56,6 +57,25 @@ def _validate(days: FloatArray, scores: FloatArray, horizon_days: float) -> None
         raise ValueError("observed_scores must be MADRS totals within 0-60")
     if not (math.isfinite(horizon_days) and 1 <= horizon_days <= 180):
         raise ValueError(f"horizon_days must be within 1-180; got {horizon_days!r}")
+
+
+def _booster_day(
+    days: FloatArray,
+    median: FloatArray,
+    relapse: float,
+    observed_days: FloatArray,
+    observed_scores: FloatArray,
+) -> float | None:
+    """First day the median forecast is back above the relapse line; the last observation
+    day if the patient responded earlier but is above the line now; None if the patient
+    never responded (a non-responder needs review, not a booster) or stays well."""
+    responded = bool(np.any(observed_scores[observed_days > 0] <= relapse)) or median[0] <= relapse
+    if not responded:
+        return None
+    if median[0] > relapse:
+        return float(days[0])
+    above = np.nonzero(median > relapse)[0]
+    return float(days[above[0]]) if above.size else None
 
 
 def forecast_patient(
@@ -104,11 +124,7 @@ def forecast_patient(
     baseline = float(np.median(course.traits.baseline_madrs[picks]))
     relapse = (1 - params.response_fraction) * baseline
     median_true = np.median(future, axis=0)
-    booster = None
-    if median_true[0] <= relapse:
-        above = np.nonzero(median_true > relapse)[0]
-        if above.size:
-            booster = float(course.days[grid[above[0]]])
+    booster = _booster_day(course.days[grid], median_true, relapse, days, scores)
     return Forecast(
         days=np.asarray(course.days[grid]),
         score_p5=p5,

@@ -55,19 +55,21 @@ class ResponseParameters:
     # ASSUMPTION: the glutamate/BDNF signal follows occupancy with a 3-h half-life, so the
     # effect starts within the first hour (P27: from 40 min) and peaks around day 1.
     signal_half_life_h: float = 3.0
-    # FITTED: median half-life of plasticity loss (days) and its between-patient CV.
-    plasticity_half_life_days: float = 2.8
-    plasticity_half_life_cv: float = 0.5
+    # FITTED (2026-11-25, calibration.calibrate, RMSE 7.8 points): median half-life of
+    # plasticity loss (days) and its between-patient CV.
+    plasticity_half_life_days: float = 2.231
+    plasticity_half_life_cv: float = 0.905
     # ASSUMPTION: plasticity at half effect, relative to the single-infusion peak; < 1
     # means repeated infusions saturate (more doses prolong rather than deepen relief).
     plasticity_p50: float = 0.5
     plasticity_hill: float = 1.5  # ASSUMPTION
-    # FITTED: maximal fractional score reduction, logit-normal across patients.
-    emax_logit_mean: float = 0.276
-    emax_logit_sd: float = 2.53
+    # FITTED: maximal fractional score reduction, logit-normal across patients (the large
+    # SD makes patients nearly all-or-none: drug responders and non-responders).
+    emax_logit_mean: float = 0.355
+    emax_logit_sd: float = 6.556
     # FITTED: non-specific improvement (fraction of baseline) and its rise half-life.
-    nonspecific_max_fraction: float = 0.42
-    nonspecific_half_life_days: float = 1.4
+    nonspecific_max_fraction: float = 0.4396
+    nonspecific_half_life_days: float = 1.134
     # ASSUMPTION: treatment-resistant trial populations enter with MADRS ~32 +/- 6.
     baseline_madrs_mean: float = 32.0
     baseline_madrs_sd: float = 6.0
