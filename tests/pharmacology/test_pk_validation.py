@@ -109,3 +109,20 @@ def test_effect_site_lags_plasma_with_ke0_from_olofsen():
 def test_infusion_duration_must_be_zero_or_realistic(duration_min):
     with pytest.raises(ValueError, match="duration_min"):
         single_dose("iv", dose_mg=10.0, infusion_min=duration_min)
+
+
+def test_esketamine_bp_rise_peaks_at_40_min_with_label_size_and_is_small_by_4_h():
+    from ketacare.pharmacology.effects import ESKETAMINE_BP
+
+    t = np.arange(0.0, 300.0, 1.0)
+    sbp, dbp = ESKETAMINE_BP.profile(t)
+    assert t[np.argmax(sbp)] == 40.0  # peak ~40 min [P22]
+    assert 7.0 <= sbp.max() <= 9.0 and 4.0 <= dbp.max() <= 6.0  # [P22]
+    assert ESKETAMINE_BP.fraction_left_at_duration() < 0.05  # lasting ~4 h [P22]
+    assert sbp[t > 240].max() == 0.0
+
+
+def test_dissociation_scale_is_linear_between_50_and_200_ng_ml():
+    from ketacare.pharmacology.effects import dissociation_scale
+
+    np.testing.assert_allclose(dissociation_scale([0, 50, 125, 200, 400]), [0, 0, 0.5, 1, 1])
