@@ -140,3 +140,29 @@ def test_admin_sees_and_filters_only_their_clinics_audit_entries(world, client_a
     assert "nurse@b.example" not in html
     bad_filter = admin.get(reverse("audit-log"), {"since": "not-a-date"})
     assert bad_filter.status_code == 200 and "Enter a valid date" in bad_filter.content.decode()
+
+
+def test_refused_access_is_audited_as_denied_for_pages_and_api(world, client_as):
+    client = client_as(world.users_a["therapist"])
+    b = world.patient_b.public_id
+    client.get(reverse("patient-chart", args=[b]))
+    client.get(f"/api/patients/{b}")
+    client.get(reverse("patient-edit", args=[world.patient_a.public_id]))  # role may not edit
+    denied = list(AuditEntry.objects.filter(action="denied").order_by("id"))
+    assert [e.detail["path"] for e in denied] == [
+        reverse("patient-chart", args=[b]),
+        f"/api/patients/{b}",
+        reverse("patient-edit", args=[world.patient_a.public_id]),
+    ]
+    assert {e.user_email for e in denied} == {"therapist@a.example"}
+    assert denied[0].object_id == str(b)
+    assert "may not edit" in denied[2].detail["reason"]
+    assert list(verify_chain()) == []
+
+
+def test_error_pages_explain_in_plain_words(world, client_as):
+    client = client_as(world.users_a["therapist"])
+    page = client.get(reverse("patient-edit", args=[world.patient_a.public_id]))
+    assert page.status_code == 403 and "ask your clinic admin" in page.content.decode()
+    missing = client.get(reverse("patient-chart", args=[world.patient_b.public_id]))
+    assert missing.status_code == 404 and "not in your clinic" in missing.content.decode()

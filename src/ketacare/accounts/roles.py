@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 
 if TYPE_CHECKING:
     from ketacare.accounts.actor import Actor
@@ -54,7 +55,16 @@ def role_can(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(Role(role), frozenset())
 
 
+class ActionDenied(PermissionDenied):
+    """The role may not do this here (403). Audited as a denied access."""
+
+
+class OutOfReach(Http404):
+    """The object is outside the user's clinic or scope (404, to not confirm it exists).
+    Audited as a denied access."""
+
+
 def require(actor: Actor, action: str) -> None:
     """For actions not tied to one patient (registering one, reading the audit log)."""
     if actor.user is None or actor.clinic is None or not role_can(actor.role, action):
-        raise PermissionDenied(f"Your role may not {Action(action).label.lower()}.")
+        raise ActionDenied(f"Your role may not {Action(action).label.lower()}.")

@@ -12,12 +12,11 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import ApiToken, Membership, User, UserSession
-from ketacare.accounts.roles import Action, Role, require
+from ketacare.accounts.roles import Action, OutOfReach, Role, require
 from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 
@@ -67,7 +66,7 @@ def get_member_for(actor: Actor, user_id: int) -> Membership:
     try:
         return members_for(actor).get(user_id=user_id)
     except Membership.DoesNotExist as exc:
-        raise Http404("No such user in this clinic.") from exc
+        raise OutOfReach("No such user in this clinic.") from exc
 
 
 def locked_out_emails(emails: list[str]) -> set[str]:

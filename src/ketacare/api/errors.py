@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+
+from ketacare.audit.denials import record_denial
 
 
 class ErrorItem(Schema):
@@ -42,4 +44,10 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        record_denial(request, exc)
         return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        record_denial(request, exc)
+        return api.create_response(request, {"detail": "Not Found"}, status=404)

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ketacare.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ketacare.audit.denials.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "ketacare.config.urls"

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, Role, role_can
+from ketacare.accounts.roles import Action, ActionDenied, OutOfReach, Role, role_can
 from ketacare.patients.models import Patient
 
 
@@ -34,7 +32,7 @@ def get_patient_for(actor: Actor, public_id: Any, action: str = Action.PATIENT_V
     try:
         patient = patients_for(actor, Action.PATIENT_VIEW).get(public_id=public_id)
     except (Patient.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such patient.") from exc
+        raise OutOfReach("No such patient.") from exc
     if not role_can(actor.role, action):
-        raise PermissionDenied(f"Your role may not {Action(action).label.lower()}.")
+        raise ActionDenied(f"Your role may not {Action(action).label.lower()}.")
     return patient
