@@ -73,17 +73,19 @@ class RunningExposure:
         self.points_in_band = np.zeros(n_patients, dtype=np.int64)
 
     def add(self, k0: int, tile: FloatArray) -> None:
-        peak_idx = np.argmax(tile, axis=1)
-        peak = np.take_along_axis(tile, peak_idx[:, None], axis=1)[:, 0]
+        peak = tile.max(axis=1)
         better = peak > self.cmax
-        self.cmax = np.where(better, peak, self.cmax)
-        self.kmax = np.where(better, k0 + peak_idx, self.kmax)
+        if better.any():  # argmax only where a new peak appeared (rare after the first doses)
+            rows = np.nonzero(better)[0]
+            self.kmax[rows] = k0 + np.argmax(tile[rows], axis=1)
+            self.cmax[rows] = peak[rows]
         self.total += tile.sum(axis=1)
         if k0 == 0:
             self.first = tile[:, 0].copy()
         self.last = tile[:, -1].copy()
         lo, hi = self.band
-        self.points_in_band += np.count_nonzero((tile >= lo) & (tile <= hi), axis=1)
+        if peak.max() >= lo:  # most tiles lie below the band: skip the count
+            self.points_in_band += np.count_nonzero((tile >= lo) & (tile <= hi), axis=1)
 
     def result(self) -> dict[str, FloatArray]:
         """cmax_ng_ml, tmax_min, auc_ng_h_ml, time_in_band_min (grid starting at 0)."""

@@ -194,7 +194,8 @@ def population_exposure(
         n,
         ("plasma", "effect_site"),
         sink_for=sink_for,
-        chunk_patients=256,
+        chunk_patients=512,
+        block=256,
         workers=workers,
     )
     return PopulationExposure(res["cmax"], res["tmax"], res["auc"], res["band"], res["ce_max"])

@@ -176,7 +176,8 @@ def _solve_chunk(
         t_k, t_next = t0 + k * dt, t0 + (k + 1) * dt
         z = z * np.exp(lam * dt)
         for inp, coef in zip(inputs, coefs, strict=True):
-            z += _contribution(lam, coef, inp, t_k, t_next)
+            if inp.start_min <= t_next and inp.start_min + inp.duration_min >= t_k:
+                z += _contribution(lam, coef, inp, t_k, t_next)
         k += 1
         write(k, z)
 
