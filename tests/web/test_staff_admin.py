@@ -91,3 +91,28 @@ def test_admin_cannot_deactivate_themselves(world, client_as):
     assert "cannot deactivate your own account" in response.content.decode()
     admin_user.refresh_from_db()
     assert admin_user.is_active
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_clinic_admin_may_change_clinic_settings(world, client_as, role):
+    client = client_as(world.users_a[role])
+    assert client.get(reverse("clinic-settings")).status_code == (
+        200 if role == "clinic_admin" else 403
+    )
+
+
+def test_admin_changes_their_own_clinic_and_bad_values_are_refused(world, client_as):
+    admin = client_as(world.users_a["clinic_admin"])
+    body = {"name": "Clinic A North", "address": "1 Main St", "time_zone": "America/Chicago",
+            "licensed_states": ["NY", "NJ"]}  # fmt: skip
+    assert admin.post(reverse("clinic-settings"), body).status_code == 302
+    world.clinic_a.refresh_from_db()
+    assert world.clinic_a.time_zone == "America/Chicago"
+    assert world.clinic_a.licensed_states == ["NY", "NJ"]
+    bad = admin.post(reverse("clinic-settings"), {**body, "time_zone": "Mars/Base"})
+    assert bad.status_code == 422 and "Unknown time zone" in bad.content.decode()
+    bad_state = admin.post(reverse("clinic-settings"), {**body, "licensed_states": ["ZZ"]})
+    assert bad_state.status_code == 422
+    world.clinic_b.refresh_from_db()
+    assert world.clinic_b.name == "Clinic B"
+    assert AuditEntry.objects.filter(object_type="clinic", action="update").count() == 1

@@ -3,6 +3,7 @@ from django.urls import path
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
+from ketacare.clinics import views as clinics
 from ketacare.config.api import api
 from ketacare.patients import views as patients
 from ketacare.web import views as web
@@ -21,6 +22,7 @@ urlpatterns = [
     path("patients/<uuid:public_id>/", patients.patient_chart, name="patient-chart"),
     path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient-edit"),
     path("audit/", audit.audit_log, name="audit-log"),
+    path("clinic/", clinics.clinic_settings, name="clinic-settings"),
     path("clinic/users/", staff.staff_list, name="staff-list"),
     path("clinic/users/<int:user_id>/unlock/", staff.staff_unlock, name="staff-unlock"),
     path("clinic/users/<int:user_id>/active/", staff.staff_set_active, name="staff-set-active"),
