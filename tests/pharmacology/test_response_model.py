@@ -141,3 +141,13 @@ def test_simulate_trial_rejects_an_empty_population_with_status_2(capsys):
     code, out = _trial(["--regimen", "iv-single", "--population", "0", "--no-progress"], capsys)
     assert code == 2
     assert "population" in out.err
+
+
+def test_booster_due_date_counts_from_the_first_dose():
+    from datetime import date
+
+    regimen = named_regimen("iv-6x12d")
+    f = forecast_patient(regimen, 80, [0, 1, 7, 12], [32, 12, 13, 15], n_samples=600, seed=2)
+    assert f.booster_due_day is not None
+    due = f.booster_due_date(date(2026, 11, 2))
+    assert due is not None and (due - date(2026, 11, 2)).days == int(f.booster_due_day)

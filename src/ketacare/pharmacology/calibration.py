@@ -33,7 +33,7 @@ from ketacare.pharmacology.trial import (
     STEP_MIN,
     WEIGHT_MEAN_KG,
     WEIGHT_SD_KG,
-    _occupancy,
+    occupancy_course,
     rates_at,
     scores_from_occupancy,
 )
@@ -77,7 +77,7 @@ class _Fixture:
         self.trait_seed = int(rng.integers(2**31))
         self.noise_seed = int(rng.integers(2**31))
         n_points = int(HORIZON_DAYS * 1440 / STEP_MIN) + 1
-        self.occ = _occupancy(
+        self.occ = occupancy_course(
             STANDARD_INFUSION, self.weights, n_points, int(rng.integers(2**31)), DEFAULT_RESPONSE
         )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,13 @@ class Forecast:
     booster_due_day: float | None
     effective_samples: float
     likelihood_sd_madrs: float
+
+    def booster_due_date(self, first_dose: date) -> date | None:
+        """Calendar date of ``booster_due_day`` for a course whose first dose was given on
+        ``first_dose`` (rounded down to the day)."""
+        if self.booster_due_day is None:
+            return None
+        return first_dose + timedelta(days=math.floor(self.booster_due_day))
 
 
 def _validate(days: FloatArray, scores: FloatArray, horizon_days: float) -> None:

@@ -47,7 +47,7 @@ def plot_pk(
         color="#f4a259",
         alpha=0.18,
         lw=0,
-        label=f"dissociation window {lo:g}-{hi:g} ng/mL [P13]",
+        label=f"dissociation window, racemic {lo:g}-{hi:g} ng/mL [P13]",
     )
     if population is not None:
         band = population.plasma_bands_ng_ml

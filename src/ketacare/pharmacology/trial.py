@@ -46,13 +46,14 @@ class ScoreCourse:
     traits: PatientResponseTraits
 
 
-def _occupancy(
+def occupancy_course(
     regimen: Regimen,
     weight_kg: FloatArray,
     n_points: int,
     seed: int | None,
     params: ResponseParameters,
 ) -> FloatArray:
+    """NMDA occupancy (patients, n_points) on the STEP_MIN grid from the first dose."""
     system, inputs = build_system(regimen, covariates(weight_kg.size, weight_kg), seed=seed)
     names = ("effect_site", "noresketamine") if regimen.is_esketamine else ("effect_site",)
     out = solve_uniform_grid(system, inputs, STEP_MIN, n_points, names, workers=1)
@@ -69,7 +70,7 @@ def _occupancy(
 def reference_plasticity(params: ResponseParameters) -> float:
     """Peak plasticity of a typical 70-kg patient after 0.5 mg/kg over 40 min (scale 1)."""
     n_points = int(5 * MIN_PER_DAY / STEP_MIN) + 1
-    occ = _occupancy(STANDARD_INFUSION, np.array([70.0]), n_points, None, params)
+    occ = occupancy_course(STANDARD_INFUSION, np.array([70.0]), n_points, None, params)
     kd = np.array([math.log(2) / params.plasticity_half_life_days])
     return float(plasticity(occ, STEP_MIN, kd, params).max())
 
@@ -102,7 +103,7 @@ def simulate_scores(
         weight_kg = np.clip(rng.normal(WEIGHT_MEAN_KG, WEIGHT_SD_KG, n_patients), 45, 150)
     traits = draw_traits(rng, n_patients, params)
     n_points = int(horizon_days * MIN_PER_DAY / STEP_MIN) + 1
-    occ = _occupancy(regimen, weight_kg, n_points, int(rng.integers(2**31)), params)
+    occ = occupancy_course(regimen, weight_kg, n_points, int(rng.integers(2**31)), params)
     return scores_from_occupancy(occ, traits, params)
 
 
