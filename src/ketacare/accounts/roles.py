@@ -30,7 +30,14 @@ class Action(models.TextChoices):
     PATIENT_EDIT = "patient.edit", "Edit a patient's demographics"
     AUDIT_VIEW = "audit.view", "Read the audit log"
     STAFF_MANAGE = "staff.manage", "Manage the clinic's users"
+    SCALE_VIEW = "scale.view", "See rating-scale results"
+    SCALE_RECORD = "scale.record", "Record a rating scale"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", "Acknowledge a safety alert"
 
+
+# The care team sees clinical scores and answers for safety alerts; front desk and the
+# admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
+_CARE_TEAM = (Action.SCALE_VIEW, Action.SCALE_RECORD, Action.ALERT_ACKNOWLEDGE)
 
 # A patient-role user may view, but only their own record (see patients.access).
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -43,11 +50,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.STAFF_MANAGE,
         }
     ),
-    Role.PRESCRIBER: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
-    Role.NURSE: frozenset({Action.PATIENT_VIEW, Action.PATIENT_EDIT}),
-    Role.THERAPIST: frozenset({Action.PATIENT_VIEW}),
+    Role.PRESCRIBER: frozenset(
+        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, *_CARE_TEAM}
+    ),
+    Role.NURSE: frozenset({Action.PATIENT_VIEW, Action.PATIENT_EDIT, *_CARE_TEAM}),
+    Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
     Role.FRONT_DESK: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
-    Role.PATIENT: frozenset({Action.PATIENT_VIEW}),
+    # Patients fill in their own scales and see their own scores (their record only).
+    Role.PATIENT: frozenset({Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_RECORD}),
 }
 
 

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
+from ketacare.measures.api import router as measures_router
 from ketacare.patients.api import router as patients_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 )
 install_handlers(api)
 api.add_router("/patients", patients_router, tags=["patients"])
+api.add_router("", measures_router, tags=["rating scales"])

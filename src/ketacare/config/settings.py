@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ketacare.accounts",
     "ketacare.clinics",
     "ketacare.patients",
+    "ketacare.measures",
     "ketacare.audit",
     "ketacare.web",
 ]

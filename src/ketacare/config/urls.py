@@ -5,6 +5,7 @@ from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
 from ketacare.clinics import views as clinics
 from ketacare.config.api import api
+from ketacare.measures import views as measures
 from ketacare.patients import views as patients
 from ketacare.web import views as web
 
@@ -21,6 +22,20 @@ urlpatterns = [
     path("patients/new/", patients.patient_create, name="patient-create"),
     path("patients/<uuid:public_id>/", patients.patient_chart, name="patient-chart"),
     path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("patients/<uuid:public_id>/scales/", measures.scale_history, name="scale-history"),
+    path(
+        "patients/<uuid:public_id>/scales/<slug:instrument>/new/",
+        measures.record_scale,
+        name="scale-record",
+    ),
+    path(
+        "patients/<uuid:public_id>/scales/<slug:instrument>.svg",
+        measures.trajectory,
+        name="scale-trajectory",
+    ),
+    path(
+        "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
+    ),  # fmt: skip
     path("audit/", audit.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),
     path("clinic/users/", staff.staff_list, name="staff-list"),

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
+from ketacare.measures.progress import progress_by_instrument
+from ketacare.measures.services import open_alerts
 from ketacare.patients import services
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
@@ -70,7 +72,12 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and (done := _save(request, form, public_id)):
         return done
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "patient": patient, "creating": False}
+    context = {
+        "form": form,
+        "patient": patient,
+        "creating": False,
+        "open_alerts": open_alerts(actor, patient),
+    }
     return render(request, "patients/form.html", context, status=status)
 
 
@@ -78,5 +85,13 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = services.view_patient(actor, public_id)
-    context = {"patient": patient, "can_edit": role_can(actor.role, Action.PATIENT_EDIT)}
+    can_see_scales = role_can(actor.role, Action.SCALE_VIEW)
+    responses = patient.scale_responses.all() if can_see_scales else []
+    context = {
+        "patient": patient,
+        "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
+        "can_see_scales": can_see_scales,
+        "progress": progress_by_instrument(responses),
+        "open_alerts": open_alerts(actor, patient),
+    }
     return render(request, "patients/chart.html", context)

@@ -1,0 +1,41 @@
+"""Symptom trajectories as SVG, drawn on the server (works without JavaScript)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from ketacare.clinical import instruments
+
+# Light to dark: the bands read as "worse" upward without needing a legend.
+BAND_COLOURS = ("#e8f4ec", "#f3f7e0", "#fdf3d8", "#fbe3cf", "#f7d4d0", "#f0c2c2")
+
+
+def trajectory_svg(instrument_key: str, points: Sequence[tuple[datetime, int]]) -> str:
+    """Totals over time on the scale's full range, with its severity bands shaded."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    scale = instruments.get(instrument_key)
+    low, high = scale.total_range
+    figure = Figure(figsize=(6.4, 2.8), dpi=100)
+    FigureCanvasSVG(figure)
+    axes = figure.add_subplot()
+    for colour, band in zip(BAND_COLOURS, getattr(scale, "bands", ()), strict=False):
+        axes.axhspan(band.lowest - 0.5, band.highest + 0.5, color=colour, zorder=0)
+        axes.text(1.01, (band.lowest + band.highest) / 2, band.label, fontsize=7,
+                  color="#5b6877", va="center", transform=axes.get_yaxis_transform())  # fmt: skip
+    if points:
+        dates = [when for when, _ in points]
+        totals = [total for _, total in points]
+        axes.plot(dates, totals, marker="o", color="#1f5f8b", linewidth=1.8, zorder=3)
+    axes.set_ylim(low - 0.5, high + 0.5)
+    axes.set_ylabel(f"{scale.name} total")
+    axes.grid(axis="y", color="#ffffff", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.autofmt_xdate()
+    figure.subplots_adjust(left=0.1, right=0.8, top=0.95, bottom=0.22)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    return buffer.getvalue()

@@ -1,0 +1,122 @@
+"""Rating-scale use cases: record a response (scored by the clinical core), read the
+history, raise and acknowledge safety alerts. One transaction and audit entry each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, OutOfReach, Role, role_can
+from ketacare.audit.services import record
+from ketacare.clinical import instruments
+from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
+from ketacare.measures.models import SafetyAlert, ScaleResponse
+from ketacare.patients.access import get_patient_for
+from ketacare.patients.models import Patient
+
+SUICIDALITY = "suicidality"
+
+
+def _score(instrument: str, answers: Sequence[int | None]) -> instruments.ScoreResult:
+    try:
+        return instruments.get(instrument).score(list(answers))
+    except ClinicalRuleError as exc:
+        field = "instrument" if isinstance(exc, UnknownInstrument) else "answers"
+        raise ValidationError({field: str(exc)}) from exc
+
+
+def _alert_reason(response: ScaleResponse) -> str:
+    if response.instrument == "phq9":
+        return f"PHQ-9 item 9 (thoughts of self-harm) answered {response.answers[8]}"
+    if response.instrument == "cssrs":
+        return f"C-SSRS screen: {response.risk} risk"
+    return f"{response.get_instrument_display()} raised a suicidality flag"
+
+
+@transaction.atomic
+def record_scale(
+    actor: Actor,
+    patient_id: Any,
+    instrument: str,
+    answers: Sequence[int | None],
+    taken_at: datetime | None = None,
+) -> ScaleResponse:
+    patient = get_patient_for(actor, patient_id, Action.SCALE_RECORD)
+    result = _score(instrument, answers)
+    taken_at = taken_at or timezone.now()
+    if taken_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"taken_at": "A scale cannot be taken in the future."})
+    response = ScaleResponse.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        instrument=instrument,
+        answers=list(answers),
+        total=result.total,
+        severity=result.severity or "",
+        risk=result.risk or "",
+        flags=list(result.flags),
+        taken_at=taken_at,
+        entered_by=actor.user,
+        self_reported=actor.role == Role.PATIENT,
+    )
+    alert = None
+    if SUICIDALITY in result.flags:
+        alert = SafetyAlert.objects.create(
+            clinic=patient.clinic, patient=patient, kind=SUICIDALITY,
+            reason=_alert_reason(response), source=response,
+        )  # fmt: skip
+    record(actor, "create", "scale_response", response.public_id, patient_id=patient.public_id,
+           detail={"instrument": instrument, "total": result.total, "flags": list(result.flags),
+                   "alert": str(alert.public_id) if alert else None})  # fmt: skip
+    return response
+
+
+@transaction.atomic
+def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
+    """Every response of the patient, oldest first: an audited read."""
+    patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
+    rows = list(ScaleResponse.objects.filter(clinic=patient.clinic, patient=patient))
+    record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
+           detail={"count": len(rows)})  # fmt: skip
+    return rows
+
+
+def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
+    """Unacknowledged alerts for the care team's banner; nothing for other roles."""
+    if not role_can(actor.role, Action.ALERT_ACKNOWLEDGE) or actor.clinic is None:
+        return []
+    return list(
+        SafetyAlert.objects.filter(
+            clinic_id=actor.clinic.pk, patient=patient, acknowledged_at__isnull=True
+        )
+    )
+
+
+@transaction.atomic
+def acknowledge_alert(actor: Actor, alert_id: Any, note: str) -> SafetyAlert:
+    """A clinician confirms they have seen the alert and says what they did about it."""
+    try:
+        alert = SafetyAlert.objects.select_for_update().get(public_id=alert_id)
+    except (SafetyAlert.DoesNotExist, ValueError, ValidationError) as exc:
+        raise OutOfReach("No such alert.") from exc
+    get_patient_for(actor, alert.patient.public_id, Action.ALERT_ACKNOWLEDGE)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what was done (e.g. safety plan reviewed)."})
+    if "\x00" in note:
+        raise ValidationError({"note": "Text may not contain NUL characters."})
+    if alert.acknowledged_at is not None:
+        raise ValidationError({"note": "This alert was already acknowledged."})
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor.user
+    alert.acknowledgement_note = note[:2000]
+    alert.save()
+    record(actor, "update", "safety_alert", alert.public_id, patient_id=alert.patient.public_id,
+           detail={"acknowledged": True, "note": alert.acknowledgement_note})  # fmt: skip
+    return alert

@@ -1,0 +1,90 @@
+"""Rating-scale pages: the history with trajectories, a form per scale, alert acknowledgement."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action, role_can
+from ketacare.clinical import instruments
+from ketacare.measures import services
+from ketacare.measures.charts import trajectory_svg
+from ketacare.measures.forms import ScaleForm
+from ketacare.measures.progress import progress_by_instrument
+from ketacare.patients.access import get_patient_for
+
+
+@login_required
+def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    responses = services.scale_history(actor, public_id)
+    patient = get_patient_for(actor, public_id, Action.SCALE_VIEW)
+    context = {
+        "patient": patient,
+        "progress": progress_by_instrument(responses),
+        "instruments": instruments.INSTRUMENTS.values(),
+        "can_record": role_can(actor.role, Action.SCALE_RECORD),
+        "open_alerts": services.open_alerts(actor, patient),
+    }
+    return render(request, "measures/history.html", context)
+
+
+# matplotlib's SVG styles its shapes with inline style attributes; this response is an
+# image (loaded by <img>, no script can run), so inline styles are allowed for it alone.
+@csp_override({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
+@login_required
+def trajectory(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
+    if instrument not in instruments.INSTRUMENTS:
+        raise Http404("No such scale.")
+    actor = actor_from_request(request)
+    rows = [r for r in services.scale_history(actor, public_id) if r.instrument == instrument]
+    svg = trajectory_svg(instrument, [(r.taken_at, r.total) for r in rows])
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def record_scale(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = get_patient_for(actor, public_id, Action.SCALE_RECORD)
+    if instrument not in instruments.INSTRUMENTS:
+        raise Http404("No such scale.")
+    scale = instruments.get(instrument)
+    form = ScaleForm(scale, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.record_scale(actor, public_id, instrument, form.answers())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            severity = f" ({response.severity})" if response.severity else ""
+            messages.success(request, f"{scale.name} recorded: {response.total}{severity}.")
+            return redirect("scale-history", public_id=public_id)
+    context = {
+        "patient": patient,
+        "scale": scale,
+        "form": form,
+        "open_alerts": services.open_alerts(actor, patient),
+    }
+    return render(request, "measures/record.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    try:
+        alert = services.acknowledge_alert(actor, alert_id, request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        back = request.POST.get("next", "")
+        return redirect(back if back.startswith("/patients/") else "home")
+    messages.success(request, "Alert acknowledged.")
+    return redirect("patient-chart", public_id=alert.patient.public_id)
