@@ -49,7 +49,8 @@ def test_esketamine_cmax_and_auc_within_10_percent_of_perez_ruixo_table4(
     assert curve.auc_ng_h_ml == pytest.approx(auc24, rel=0.10)
     assert curve.noresketamine_ng_ml is not None
     assert float(curve.noresketamine_ng_ml.max()) == pytest.approx(nor_cmax, rel=0.10)
-    assert 20.0 <= curve.tmax_min <= 45.0  # label 20-40 min after last spray [P22]
+    # label: 20-40 min after the last spray [P22]; here all devices at t=0 as in the domain check
+    assert 20.0 <= curve.tmax_min <= 45.0
 
 
 @pytest.mark.parametrize(

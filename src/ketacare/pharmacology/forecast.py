@@ -93,7 +93,7 @@ def forecast_patient(
     observed_scores: npt.ArrayLike,
     *,
     horizon_days: float = 28.0,
-    n_samples: int = 2000,
+    n_samples: int = 1000,
     seed: int = 0,
     params: ResponseParameters = DEFAULT_RESPONSE,
     min_effective_samples: float = 50.0,
