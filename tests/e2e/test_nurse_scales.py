@@ -26,9 +26,7 @@ def nurse(front_desk):  # type: ignore[no-untyped-def]
     return user
 
 
-def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(
-    page: Page, live_server, nurse
-):
+def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(page: Page, live_server, nurse):
     from ketacare.patients.models import Patient
 
     patient = Patient.objects.get(mrn="RKC-0002")

@@ -61,8 +61,12 @@ def test_phq9_item9_positive_raises_an_alert_on_every_page_until_acknowledged(wo
     alert = SafetyAlert.objects.get(patient=world.patient_a)
     assert "item 9" in alert.reason
     a = world.patient_a.public_id
-    pages = [reverse("patient-chart", args=[a]), reverse("patient-edit", args=[a]),
-             reverse("scale-history", args=[a]), reverse("scale-record", args=[a, "gad7"])]  # fmt: skip
+    pages = [
+        reverse("patient-chart", args=[a]),
+        reverse("patient-edit", args=[a]),
+        reverse("scale-history", args=[a]),
+        reverse("scale-record", args=[a, "gad7"]),
+    ]
     for page in pages:
         assert 'data-testid="safety-alert"' in nurse.get(page).content.decode(), page
     ack_url = reverse("alert-acknowledge", args=[alert.public_id])
