@@ -101,3 +101,21 @@ def test_streamed_exposure_equals_the_summaries_of_stored_curves():
     exact_band = time_above_min(times, plasma, 100.0) - time_above_min(times, plasma, 250.0)
     # grid-point count: within one step per crossing (6 infusions -> at most ~12 crossings)
     assert np.max(np.abs(exposure.time_in_dissociation_band_min - exact_band)) <= 12 * dt
+
+
+def test_japanese_patients_are_also_asian_as_in_perez_ruixo():
+    # P2 codes a Japanese subject as Asian too: kel x0.36 and CLn x0.81 apply to them
+    cov = covariates(1, 70.0, japanese=True)
+    assert cov.asian[0] == 1.0
+    assert _esk_peak(japanese=True) == pytest.approx(_esk_peak(japanese=True, asian=True))
+
+
+def test_esketamine_iiv_can_be_overridden_and_missing_keys_mean_no_variability():
+    cov = covariates(200, 70.0)
+    default, _ = build_system(ESK56, cov, seed=4)
+    none, _ = build_system(ESK56, cov, seed=4, iiv_cv={})
+    kmet_only, _ = build_system(ESK56, cov, seed=4, iiv_cv={"kmet": 0.3})
+    assert np.ptp(default.parent_clearance_l_min) > 0
+    # with no IIV only the logit-FRn draw (inputs) differs: clearance is the typical one
+    assert np.ptp(none.parent_clearance_l_min) == pytest.approx(0.0, abs=1e-12)
+    assert np.ptp(kmet_only.parent_clearance_l_min) > 0

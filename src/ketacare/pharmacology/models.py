@@ -232,7 +232,10 @@ class EsketamineModel:
     q3_l_h: float = 26.1  # [P2] Q3/F
     frn_first_device: float = 0.54  # [P2, P22] nasal fraction of the first 28-mg device
     frn_later_device_factor: float = 0.62  # [P2] x0.62 for each later device
-    frn_japanese_factor: float = 1.34  # [P2]
+    # NOT IN THE DOMAIN FILE: Japanese on FRn x1.34 is P2 Table 3 as encoded by nlmixr2lib
+    # (the domain file only says "covariates in P2", V4); it reproduces the Japanese
+    # Table 4 Cmax within 10% (test). To be added to shared/domain/pharmacology.md.
+    frn_japanese_factor: float = 1.34  # [P2 Table 3 via nlmixr2lib]
     ka_nasal_per_h: float = 2.93  # [P2]
     swallowed_duration_h: float = 0.53  # [P2] zero-order Dsw
     ka_swallowed_per_h: float = 1.45  # [P2]
@@ -242,9 +245,14 @@ class EsketamineModel:
 
 PEREZ_RUIXO_2021 = EsketamineModel()
 
-# Perez-Ruixo 2021 IIV (CV) [P2]: Vc 27.5%, Vp1 49.3%, Qh 23.2%, Vh 34.6%, kel 120%,
-# CLn 25.4%. The paper also lists ka_n 61.5%, ka_sw 132% and a logit-additive SD of
-# 0.708 on FRn (Table 3 as encoded by nlmixr2lib [P2]).
+# Perez-Ruixo 2021 IIV (CV) in the domain file [P2]: Vc 27.5%, Vp1 49.3%, Qh 23.2%,
+# Vh 34.6%, kel 120%, CLn 25.4%.
+# NOT IN THE DOMAIN FILE (P2 Table 3 as encoded by nlmixr2lib, to be added there):
+# ka_n 61.5%; ka_sw 132% (the domain file gives 132% for ka_po, which Table 3 shares
+# with ka_sw); logit-additive SD 0.708 on FRn (nlmixr2lib's reading of "70.8").
+# Table 3 also has Vcn/F 31.6% and an IIV on kmet whose value is blank; neither is in
+# the default (ASSUMPTION: no IIV). Pass ``iiv_cv`` to the population functions with
+# keys "vcn" and/or "kmet" to add them.
 ESKETAMINE_IIV_CV = {
     "vc": 0.275,
     "vp1": 0.493,
@@ -255,7 +263,7 @@ ESKETAMINE_IIV_CV = {
     "ka_nasal": 0.615,
     "ka_swallowed": 1.32,
 }
-ESKETAMINE_FRN_LOGIT_SD = 0.708  # [P2] additive on logit(FRn)
+ESKETAMINE_FRN_LOGIT_SD = 0.708  # [P2 Table 3 via nlmixr2lib] additive on logit(FRn)
 
 
 def effective_nasal_fraction(dose_mg: float, model: EsketamineModel = PEREZ_RUIXO_2021) -> float:

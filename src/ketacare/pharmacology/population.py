@@ -35,7 +35,8 @@ from ketacare.pharmacology.systems import (
 )
 
 # Noresketamine kmet IIV is stated but not reported in [P2]; nlmixr2lib uses a 30% CV
-# placeholder. ASSUMPTION: kmet has no IIV here (typical value for all patients).
+# placeholder. ASSUMPTION: kmet has no IIV here (typical value for all patients) unless
+# ``iiv_cv`` has a "kmet" key; likewise "vcn" (P2 Table 3: 31.6%, not in the domain file).
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ def covariates(
             raise ValueError(f"{name} must be within {lo:g}-{hi:g}; got {value!r}")
         return a
 
+    jp = arr("japanese", japanese, 0.0, 1.0)
     return Covariates(
         weight_kg=arr("weight_kg", weight_kg, 2.0, 350.0),
         age_years=arr("age_years", age_years, 0.0, 120.0),
-        asian=arr("asian", asian, 0.0, 1.0),
-        japanese=arr("japanese", japanese, 0.0, 1.0),
+        # a Japanese subject is also Asian in [P2] (both kel and CLn effects apply)
+        asian=np.maximum(arr("asian", asian, 0.0, 1.0), jp),
+        japanese=jp,
     )
 
 
@@ -93,9 +96,14 @@ def lognormal_factors(
     return out
 
 
-def _esketamine_patients(cov: Covariates, rng: np.random.Generator | None) -> EsketaminePatients:
+def _esketamine_patients(
+    cov: Covariates, rng: np.random.Generator | None, iiv_cv: Mapping[str, float]
+) -> EsketaminePatients:
     m = PEREZ_RUIXO_2021
-    f = lognormal_factors(rng, cov.n, ESKETAMINE_IIV_CV)
+    drawn = lognormal_factors(rng, cov.n, iiv_cv)
+    ones = np.ones(cov.n)
+    keys = ("vc", "vp1", "qh", "vh", "kel", "kmet", "cln", "vcn", "ka_nasal", "ka_swallowed")
+    f = {k: drawn.get(k, ones) for k in keys}
     logit = np.log(m.frn_first_device / (1 - m.frn_first_device))
     eta_frn = np.zeros(cov.n) if rng is None else rng.normal(0.0, ESKETAMINE_FRN_LOGIT_SD, cov.n)
     qh = m.qh_l_h - m.qh_loss_l_h_per_year_over_60 * np.maximum(0.0, cov.age_years - 60.0)
@@ -105,9 +113,9 @@ def _esketamine_patients(cov: Covariates, rng: np.random.Generator | None) -> Es
         qh_l_h=np.maximum(qh, 1.0) * f["qh"],
         vh_l=m.vh_l * f["vh"],
         kel_per_h=m.kel_per_h * f["kel"] * m.kel_asian_factor**cov.asian,
-        kmet_per_h=np.full(cov.n, m.kmet_per_h),
+        kmet_per_h=m.kmet_per_h * f["kmet"],
         cln_l_h=m.cln_l_h * f["cln"] * m.cln_asian_factor**cov.asian,
-        vcn_l=np.full(cov.n, m.vcn_l),
+        vcn_l=m.vcn_l * f["vcn"],
         ka_nasal_per_h=m.ka_nasal_per_h * f["ka_nasal"],
         ka_swallowed_per_h=m.ka_swallowed_per_h * f["ka_swallowed"],
         frn_first_device=1.0 / (1.0 + np.exp(-(logit + eta_frn))),
@@ -127,12 +135,14 @@ def build_system(
 
     ``seed`` None gives typical patients (no IIV). ``model`` picks the racemic
     disposition model (ignored for esketamine, which always uses Perez-Ruixo 2021).
+    ``iiv_cv`` replaces the default CVs (``DEFAULT_IIV_CV[model]`` or
+    ``ESKETAMINE_IIV_CV``); a parameter missing from it has no variability.
     """
     if not (np.isfinite(ke0_per_min) and ke0_per_min > 0):
         raise ValueError(f"ke0_per_min must be > 0; got {ke0_per_min!r}")
     rng = None if seed is None else np.random.default_rng(seed)
     if regimen.is_esketamine:
-        pat = _esketamine_patients(cov, rng)
+        pat = _esketamine_patients(cov, rng, ESKETAMINE_IIV_CV if iiv_cv is None else iiv_cv)
         return esketamine_system(
             pat, regimen, cov.weight_kg, ke0_per_min=ke0_per_min, japanese=cov.japanese
         )
