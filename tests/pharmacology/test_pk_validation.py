@@ -18,8 +18,20 @@ def test_clements_clearance_and_vss_fall_in_kamp_2020_confidence_intervals():
     cl_l_h, vss_l = clearance_and_vss(CLEMENTS_250, 70.0)
     assert cl_l_h == pytest.approx(80.0, rel=0.01)  # calc in domain file
     assert vss_l == pytest.approx(289.0, rel=0.01)
-    assert 69.0 <= cl_l_h <= 90.0  # Kamp 2020 CL 79 L/h (95% CI 69-90) [P5]
+    assert cl_l_h == pytest.approx(79.0, rel=0.10)  # Kamp 2020 CL 79 L/h/70 kg [P5]
+    assert 69.0 <= cl_l_h <= 90.0  # Kamp 2020 CL 95% CI 69-90 [P5]
     assert 200.0 <= vss_l <= 304.0  # Kamp 2020 V 252 L (95% CI 200-304) [P5]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Clements Vss 289 L is 14.8% above Kamp 2020's 252 L [P5]: inside the 95% CI, "
+    "outside the 10% asked for; the model parameters are the published ones (pharmacologist "
+    "decision, see docs/pharmacology.md)",
+)
+def test_clements_vss_within_10_percent_of_kamp_2020():
+    _, vss_l = clearance_and_vss(CLEMENTS_250, 70.0)
+    assert vss_l == pytest.approx(252.0, rel=0.10)
 
 
 def test_domino_clearance_and_vss_match_domain_calculation():
@@ -49,8 +61,9 @@ def test_esketamine_cmax_and_auc_within_10_percent_of_perez_ruixo_table4(
     assert curve.auc_ng_h_ml == pytest.approx(auc24, rel=0.10)
     assert curve.noresketamine_ng_ml is not None
     assert float(curve.noresketamine_ng_ml.max()) == pytest.approx(nor_cmax, rel=0.10)
-    # label: 20-40 min after the last spray [P22]; here all devices at t=0 as in the domain check
-    assert 20.0 <= curve.tmax_min <= 45.0
+    # label: 20-40 min after the last spray [P22]; here all devices at t=0 as in the domain
+    # check (V3: Tmax 36-40 min)
+    assert 20.0 <= curve.tmax_min <= 40.0
 
 
 @pytest.mark.parametrize(
@@ -68,18 +81,23 @@ def test_esketamine_covariate_strata_match_perez_ruixo_table4(dose_mg, older_cma
         assert peak == pytest.approx(target, rel=0.10)
 
 
+def test_im_tmax_falls_in_published_range():
+    curve = simulate_pk(single_dose("im", dose_mg=35.0), 70.0, hours=8, dt_min=0.5)
+    assert 5.0 <= curve.tmax_min <= 15.0  # 5-15 min [P21]: a range, not a point for 10%
+
+
 @pytest.mark.parametrize(
-    ("route", "dose_mg", "lo_min", "hi_min"),
+    ("route", "dose_mg", "published_min"),
     [
-        ("im", 35.0, 5.0, 15.0),  # 5-15 min [P21]
-        ("sublingual", 25.0, 30.0, 60.0),  # 0.75 h (0.25-1.0) [P15]
-        ("oral", 25.0, 45.0, 75.0),  # 0.96 h [P14]
-        ("intranasal", 30.0, 14.0, 23.0),  # 14-23 min [P17]
+        ("sublingual", 25.0, 45.0),  # 0.75 h, 25-mg wafer [P15]
+        ("oral", 25.0, 0.96 * 60),  # 0.96 h after 25 mg [P14]
+        ("intranasal", 30.0, 14.0),  # 14 min after 30 mg [P17]
+        ("intranasal", 50.0, 16.0),  # 16 min after 50 mg [P17]
     ],
 )
-def test_tmax_per_route_matches_published_range(route, dose_mg, lo_min, hi_min):
-    curve = simulate_pk(single_dose(route, dose_mg=dose_mg), 70.0, hours=8, dt_min=0.5)
-    assert lo_min <= curve.tmax_min <= hi_min
+def test_tmax_per_route_within_10_percent_of_published(route, dose_mg, published_min):
+    curve = simulate_pk(single_dose(route, dose_mg=dose_mg), 70.0, hours=8, dt_min=0.25)
+    assert curve.tmax_min == pytest.approx(published_min, rel=0.10)
 
 
 def test_iv_tmax_is_end_of_infusion():
@@ -89,6 +107,8 @@ def test_iv_tmax_is_end_of_infusion():
 
 @pytest.mark.parametrize(("dose_mg", "observed"), [(30.0, 60.8), (50.0, 77.6)])
 def test_intranasal_racemic_cmax_within_20_percent_of_observed(dose_mg, observed):
+    # 20%, not 10%: observed Cmax rises 1.28x for a 1.67x dose, so no linear model fits both
+    # doses better than +/-13% (routes.INTRANASAL)
     curve = simulate_pk(single_dose("intranasal", dose_mg=dose_mg), 70.0, hours=4)
     assert curve.cmax_ng_ml == pytest.approx(observed, rel=0.20)  # V5 [P17]
 
