@@ -119,3 +119,13 @@ def test_esketamine_iiv_can_be_overridden_and_missing_keys_mean_no_variability()
     # with no IIV only the logit-FRn draw (inputs) differs: clearance is the typical one
     assert np.ptp(none.parent_clearance_l_min) == pytest.approx(0.0, abs=1e-12)
     assert np.ptp(kmet_only.parent_clearance_l_min) > 0
+
+
+def test_labelled_assumptions_can_be_overridden_from_the_public_functions():
+    from ketacare.pharmacology.routes import Absorption
+
+    im = single_dose("im", dose_mg=35.0)
+    slow = {"im": Absorption("im", 0.93, 0.05, "test override")}
+    assert simulate_pk(im, 70.0, absorption=slow).tmax_min > simulate_pk(im, 70.0).tmax_min
+    pop = simulate_population(IV, 50, 1, 70.0, hours=2, iiv_cv={})
+    assert np.ptp(pop.cmax_ng_ml) == pytest.approx(0.0, abs=1e-9)

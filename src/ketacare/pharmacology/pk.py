@@ -8,7 +8,7 @@ in the field names.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from ketacare.pharmacology.metrics import (
 from ketacare.pharmacology.models import FloatArray
 from ketacare.pharmacology.population import build_system, covariates
 from ketacare.pharmacology.regimen import Regimen
+from ketacare.pharmacology.routes import Absorption
 from ketacare.pharmacology.solve import solve_uniform_grid
 from ketacare.pharmacology.systems import KE0_PER_MIN
 
@@ -82,11 +83,17 @@ def simulate_pk(
     model: str = "clements250",
     age_years: float = 40.0,
     ke0_per_min: float = KE0_PER_MIN,
+    absorption: Mapping[str, Absorption] | None = None,
 ) -> PKCurve:
-    """Curves of a typical patient of ``weight_kg`` on ``regimen`` for ``hours``."""
+    """Curves of a typical patient of ``weight_kg`` on ``regimen`` for ``hours``.
+
+    ``ke0_per_min`` and ``absorption`` (per-route F / ka) override labelled assumptions.
+    """
     times, n = _grid(hours, dt_min)
     cov = covariates(1, weight_kg, age_years)
-    system, inputs = build_system(regimen, cov, model=model, ke0_per_min=ke0_per_min)
+    system, inputs = build_system(
+        regimen, cov, model=model, ke0_per_min=ke0_per_min, absorption=absorption
+    )
     names = ["plasma", "effect_site"] + (["noresketamine"] if regimen.is_esketamine else [])
     out = solve_uniform_grid(system, inputs, dt_min, n, names)
     plasma = np.asarray(out["plasma"][0], dtype=np.float64)
@@ -114,13 +121,27 @@ def simulate_population(
     model: str = "clements250",
     age_years: float | FloatArray = 40.0,
     ke0_per_min: float = KE0_PER_MIN,
+    iiv_cv: Mapping[str, float] | None = None,
+    absorption: Mapping[str, Absorption] | None = None,
 ) -> PopulationPK:
-    """``n_patients`` virtual patients (seeded IIV) on ``regimen``: bands and summaries."""
+    """``n_patients`` virtual patients (seeded IIV) on ``regimen``: bands and summaries.
+
+    ``iiv_cv`` replaces the default CVs (some are borrowed ASSUMPTIONS, see
+    ``models.DEFAULT_IIV_CV``); ``absorption`` overrides a racemic route's F / ka.
+    """
     if n_patients < 1 or n_patients > 100_000:
         raise ValueError(f"n_patients must be within 1-100000; got {n_patients!r}")
     times, n = _grid(hours, dt_min)
     cov = covariates(n_patients, weight_kg, age_years)
-    system, inputs = build_system(regimen, cov, model=model, seed=seed, ke0_per_min=ke0_per_min)
+    system, inputs = build_system(
+        regimen,
+        cov,
+        model=model,
+        seed=seed,
+        ke0_per_min=ke0_per_min,
+        iiv_cv=iiv_cv,
+        absorption=absorption,
+    )
     out = solve_uniform_grid(system, inputs, dt_min, n, ("plasma", "effect_site"))
     plasma = out["plasma"]
     cmax = cmax_ng_ml(plasma)
@@ -159,13 +180,21 @@ def population_exposure(
     dt_min: float = 5.0,
     model: str = "clements250",
     workers: int | None = None,
+    iiv_cv: Mapping[str, float] | None = None,
+    absorption: Mapping[str, Absorption] | None = None,
 ) -> PopulationExposure:
-    """Exposure summaries of up to 100,000 patients over long regimens in bounded memory."""
+    """Exposure summaries of up to 100,000 patients over long regimens in bounded memory.
+
+    ``iiv_cv`` and ``absorption`` override labelled assumptions as in
+    :func:`simulate_population`.
+    """
     if n_patients < 1 or n_patients > 100_000:
         raise ValueError(f"n_patients must be within 1-100000; got {n_patients!r}")
     times, n = _grid(hours, dt_min)
     cov = covariates(n_patients, weight_kg)
-    system, inputs = build_system(regimen, cov, model=model, seed=seed)
+    system, inputs = build_system(
+        regimen, cov, model=model, seed=seed, iiv_cv=iiv_cv, absorption=absorption
+    )
     res = {k: np.empty(n_patients) for k in ("cmax", "tmax", "auc", "band", "ce_max")}
 
     def sink_for(sel: slice) -> Callable[[int, dict[str, FloatArray]], None]:

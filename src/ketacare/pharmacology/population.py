@@ -25,6 +25,7 @@ from ketacare.pharmacology.models import (
     scale_mammillary,
 )
 from ketacare.pharmacology.regimen import Regimen
+from ketacare.pharmacology.routes import Absorption
 from ketacare.pharmacology.systems import (
     KE0_PER_MIN,
     EsketaminePatients,
@@ -130,6 +131,7 @@ def build_system(
     seed: int | None = None,
     iiv_cv: Mapping[str, float] | None = None,
     ke0_per_min: float = KE0_PER_MIN,
+    absorption: Mapping[str, Absorption] | None = None,
 ) -> tuple[LinearSystem, list[Input]]:
     """The linear systems and inputs of ``cov.n`` patients on ``regimen``.
 
@@ -137,6 +139,7 @@ def build_system(
     disposition model (ignored for esketamine, which always uses Perez-Ruixo 2021).
     ``iiv_cv`` replaces the default CVs (``DEFAULT_IIV_CV[model]`` or
     ``ESKETAMINE_IIV_CV``); a parameter missing from it has no variability.
+    ``absorption`` overrides a racemic route's F / ka (see :func:`systems.racemic_system`).
     """
     if not (np.isfinite(ke0_per_min) and ke0_per_min > 0):
         raise ValueError(f"ke0_per_min must be > 0; got {ke0_per_min!r}")
@@ -151,4 +154,4 @@ def build_system(
     cv = DEFAULT_IIV_CV[model] if iiv_cv is None else iiv_cv
     factors = lognormal_factors(rng, cov.n, cv)
     params = scale_mammillary(RACEMIC_MODELS[model], cov.weight_kg, factors)
-    return racemic_system(params, regimen, cov.weight_kg, ke0_per_min)
+    return racemic_system(params, regimen, cov.weight_kg, ke0_per_min, absorption)

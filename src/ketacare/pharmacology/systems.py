@@ -7,6 +7,7 @@ States hold drug amounts in mg, except the effect site, which holds a concentrat
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,9 +88,13 @@ def racemic_system(
     regimen: Regimen,
     weight_kg: FloatArray,
     ke0_per_min: float = KE0_PER_MIN,
-    absorption: dict[str, Absorption] | None = None,
+    absorption: Mapping[str, Absorption] | None = None,
 ) -> tuple[LinearSystem, list[Input]]:
-    """Mammillary disposition + one depot per extravascular route + effect site."""
+    """Mammillary disposition + one depot per extravascular route + effect site.
+
+    ``absorption`` overrides the default F / ka of a route (``routes.RACEMIC_ABSORPTION``),
+    e.g. the labelled ASSUMPTIONS for IM ka or intranasal racemic F and ka.
+    """
     routes = regimen.routes
     absorption = absorption or {}
     absorb = {r: absorption.get(r, absorption_for(r)) for r in routes}
