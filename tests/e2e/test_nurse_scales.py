@@ -42,7 +42,8 @@ def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(page: Page, l
     alert = page.get_by_test_id("safety-alert")
     expect(alert).to_contain_text("PHQ-9 item 9")
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    # Wait for the chart image; wait_for_function would need eval, which our CSP forbids.
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=str(DOCS / "scales-desktop.png"), full_page=True)
 
     page.get_by_role("link", name=patient.full_name).click()

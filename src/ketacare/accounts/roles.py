@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     SCALE_VIEW = "scale.view", "See rating-scale results"
     SCALE_RECORD = "scale.record", "Record a rating scale"
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Acknowledge a safety alert"
+    PK_PREDICT = "pk.predict", "See predicted ketamine levels"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -51,9 +52,17 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.PRESCRIBER: frozenset(
-        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, *_CARE_TEAM}
+        {
+            Action.PATIENT_VIEW,
+            Action.PATIENT_CREATE,
+            Action.PATIENT_EDIT,
+            Action.PK_PREDICT,
+            *_CARE_TEAM,
+        }
     ),
-    Role.NURSE: frozenset({Action.PATIENT_VIEW, Action.PATIENT_EDIT, *_CARE_TEAM}),
+    Role.NURSE: frozenset(
+        {Action.PATIENT_VIEW, Action.PATIENT_EDIT, Action.PK_PREDICT, *_CARE_TEAM}
+    ),
     Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
     Role.FRONT_DESK: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
     # Patients fill in their own scales and see their own scores (their record only).

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ketacare.clinics",
     "ketacare.patients",
     "ketacare.measures",
+    "ketacare.treatment",
     "ketacare.audit",
     "ketacare.web",
 ]

@@ -91,6 +91,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "patient": patient,
         "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
         "can_see_scales": can_see_scales,
+        "can_predict_pk": role_can(actor.role, Action.PK_PREDICT),
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),
     }

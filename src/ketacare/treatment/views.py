@@ -1,0 +1,60 @@
+"""Treatment planning pages. For now: predicted levels for a dose at the patient's weight."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csp import csp_override
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action
+from ketacare.measures.services import open_alerts
+from ketacare.patients.services import view_patient
+from ketacare.treatment.pk_prediction import DEFAULTS, PKForm, predict, prediction_svg
+
+
+def _form(request: HttpRequest) -> PKForm:
+    return PKForm(request.GET or DEFAULTS)
+
+
+@login_required
+def pk_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = view_patient(actor, public_id, Action.PK_PREDICT)
+    form = _form(request)
+    prediction = None
+    if form.is_valid():
+        try:
+            prediction = predict(
+                form.regimen(), float(patient.weight_kg), form.cleaned_data["hours"]
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+    context = {
+        "patient": patient,
+        "form": form,
+        "prediction": prediction,
+        "query": request.GET.urlencode() or "&".join(f"{k}={v}" for k, v in DEFAULTS.items()),
+        "open_alerts": open_alerts(actor, patient),
+    }
+    return render(request, "treatment/pk.html", context, status=200 if form.is_valid() else 422)
+
+
+# matplotlib's SVG uses inline style attributes; allowed for this image response only.
+@csp_override({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
+@login_required
+def pk_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = view_patient(actor, public_id, Action.PK_PREDICT)
+    form = _form(request)
+    if not form.is_valid():
+        return HttpResponse(status=422)
+    try:
+        prediction = predict(form.regimen(), float(patient.weight_kg), form.cleaned_data["hours"])
+    except ValueError:
+        return HttpResponse(status=422)
+    title = f"Predicted ketamine levels at {patient.weight_kg} kg"
+    return HttpResponse(prediction_svg(prediction, title), content_type="image/svg+xml")
