@@ -28,14 +28,16 @@ from ketacare.pharmacology.pk import population_exposure
 from ketacare.pharmacology.population import build_system, covariates
 from ketacare.pharmacology.regimen import named_regimen, single_dose
 from ketacare.pharmacology.solve import solve_at_times, solve_uniform_grid
+from ketacare.pharmacology.trial import WEIGHT_MEAN_KG, WEIGHT_SD_KG
 
 DT_MIN = 5.0
 WEEKS = 12
 
 
 def population_weights(n: int, seed: int) -> np.ndarray:
+    # the trial population's weights, an ASSUMPTION defined (and labelled) in trial.py
     rng = np.random.default_rng(seed)
-    return np.clip(rng.normal(80.0, 16.0, n), 45.0, 150.0)
+    return np.clip(rng.normal(WEIGHT_MEAN_KG, WEIGHT_SD_KG, n), 45.0, 150.0)
 
 
 def regimen_and_grid():

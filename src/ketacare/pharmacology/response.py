@@ -73,6 +73,9 @@ class ResponseParameters:
     # ASSUMPTION: treatment-resistant trial populations enter with MADRS ~32 +/- 6.
     baseline_madrs_mean: float = 32.0
     baseline_madrs_sd: float = 6.0
+    # ASSUMPTION: baselines are clipped to 20-60 (trial entry needs at least moderate
+    # depression; 60 is the scale maximum).
+    baseline_madrs_min: float = 20.0
     # ASSUMPTION: test-retest noise of a MADRS rating (points, SD).
     measurement_sd_madrs: float = 3.0
     # Response: >= 50% reduction from baseline (clinical.md T4); remission MADRS < 10
@@ -114,7 +117,8 @@ def draw_traits(
     rng: np.random.Generator, n: int, params: ResponseParameters = DEFAULT_RESPONSE
 ) -> PatientResponseTraits:
     """Baseline, sensitivity and plasticity decay of ``n`` patients."""
-    baseline = np.clip(rng.normal(params.baseline_madrs_mean, params.baseline_madrs_sd, n), 20, 60)
+    raw = rng.normal(params.baseline_madrs_mean, params.baseline_madrs_sd, n)
+    baseline = np.clip(raw, params.baseline_madrs_min, 60.0)
     emax = 1.0 / (
         1.0 + np.exp(-(params.emax_logit_mean + params.emax_logit_sd * rng.normal(size=n)))
     )
