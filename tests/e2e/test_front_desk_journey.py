@@ -41,7 +41,7 @@ def test_front_desk_registers_patient_and_opens_chart(page: Page, live_server, f
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(DOCS / "patient-chart-phone.png"), full_page=True)
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.goto(f"{live_server.url}/patients/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/patients/")
