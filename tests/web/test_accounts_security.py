@@ -154,3 +154,35 @@ def test_pages_carry_security_headers_and_are_never_cached(world, client_as):
     assert "no-store" in response["Cache-Control"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_idle_session_has_expired_after_15_minutes(world, client_as):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = client_as(world.users_a["nurse"])
+    assert client.get(reverse("patient-list")).status_code == 200
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+    assert timedelta(minutes=14) < expires - timezone.now() <= timedelta(minutes=15)
+    # Fifteen idle minutes later the server-side session is past its expiry.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(reverse("patient-list")).status_code == 302
+
+
+def test_a_lockout_lifts_by_itself_after_the_cool_off(client, nurse, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    for _ in range(5):
+        login(client, nurse.email, "wrong-password-xx")
+    assert login(client, nurse.email, PASSWORD).status_code == 429
+    cool_off = timedelta(hours=settings.AXES_COOLOFF_TIME)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - timedelta(seconds=1))
+    assert login(client, nurse.email, PASSWORD).status_code == 302
