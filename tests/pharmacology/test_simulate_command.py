@@ -85,3 +85,36 @@ def test_plot_writes_a_png_with_population_band(tmp_path, capsys):
     assert code == 0
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Cmax 177.3" in out
+
+
+def test_racemic_dissociation_window_is_not_reported_for_esketamine(capsys):
+    eske = ["simulate", "--route", "esketamine-intranasal", "--dose-mg", "56", "--weight-kg", "80"]
+    _, out, _ = run([*eske, "--hours", "4", "--json"], capsys)
+    data = json.loads(out)
+    assert data["time_in_dissociation_band_min"] is None
+    assert data["dissociation_band_ng_ml"] is None
+    _, text, _ = run([*eske, "--hours", "4"], capsys)
+    assert "not applicable" in text and "100-250" not in text
+    _, out, _ = run([*IV, "--weight-kg", "70", "--hours", "2", "--json"], capsys)
+    racemic = json.loads(out)
+    assert racemic["dissociation_band_ng_ml"] == [100.0, 250.0]
+    assert 10.0 < racemic["time_in_dissociation_band_min"] < 60.0
+
+
+def test_plot_draws_the_racemic_window_only_for_racemic_ketamine(tmp_path, capsys):
+    import matplotlib
+
+    svgs = {}
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep legend text as text
+        for name, argv in {
+            "iv": [*IV, "--weight-kg", "70"],
+            "eske": ["simulate", "--route", "esketamine-intranasal", "--dose-mg", "56"],
+        }.items():
+            target = tmp_path / f"{name}.svg"
+            extra = [] if name == "iv" else ["--weight-kg", "80"]
+            code, _, _ = run([*argv, *extra, "--hours", "3", "--plot", str(target)], capsys)
+            assert code == 0
+            svgs[name] = target.read_text()
+    assert "dissociation window" in svgs["iv"]
+    assert "dissociation window" not in svgs["eske"]
+    assert "noresketamine" in svgs["eske"]

@@ -41,6 +41,7 @@ def _simulate(args: argparse.Namespace) -> dict[str, Any]:
     curve = simulate_pk(
         regimen, args.weight_kg, hours=args.hours, dt_min=args.step_min, model=args.model
     )
+    band_min = curve.time_in_dissociation_band_min
     result: dict[str, Any] = {
         "route": args.route,
         "dose_mg": regimen.doses[0].amount_mg(args.weight_kg),
@@ -50,8 +51,9 @@ def _simulate(args: argparse.Namespace) -> dict[str, Any]:
         "cmax_ng_ml": round(curve.cmax_ng_ml, 4),
         "tmax_min": curve.tmax_min,
         "auc_ng_h_ml": round(curve.auc_ng_h_ml, 4),
-        "dissociation_band_ng_ml": list(DISSOCIATION_BAND_NG_ML),
-        "time_in_dissociation_band_min": round(curve.time_in_dissociation_band_min, 2),
+        # the band is racemic [P13]: null for esketamine rather than a number that does not apply
+        "dissociation_band_ng_ml": None if band_min is None else list(DISSOCIATION_BAND_NG_ML),
+        "time_in_dissociation_band_min": None if band_min is None else round(band_min, 2),
         "times_min": _rounded(curve.times_min),
         "plasma_ng_ml": _rounded(curve.plasma_ng_ml),
         "effect_site_ng_ml": _rounded(curve.effect_site_ng_ml),
@@ -99,11 +101,16 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
+    band_min = result["time_in_dissociation_band_min"]
+    band = (
+        "racemic dissociation window not applicable"
+        if band_min is None
+        else f"{band_min:.0f} min in 100-250 ng/mL"
+    )
     print(
         f"{result['route']} {result['dose_mg']:g} mg ({result['model']}), "
         f"{result['weight_kg']:g} kg: Cmax {result['cmax_ng_ml']:.1f} ng/mL at "
-        f"{result['tmax_min']:g} min, AUC {result['auc_ng_h_ml']:.1f} ng.h/mL, "
-        f"{result['time_in_dissociation_band_min']:.0f} min in 100-250 ng/mL"
+        f"{result['tmax_min']:g} min, AUC {result['auc_ng_h_ml']:.1f} ng.h/mL, {band}"
     )
     if "population" in result:
         c = result["population"]["cmax_ng_ml"]

@@ -29,7 +29,9 @@ from ketacare.pharmacology.routes import Absorption
 from ketacare.pharmacology.solve import solve_uniform_grid
 from ketacare.pharmacology.systems import KE0_PER_MIN
 
-# Dissociation window of the 0.5 mg/kg / 40 min infusion: 100-250 ng/mL [P13, V2].
+# Dissociation window of the 0.5 mg/kg / 40 min infusion: 100-250 ng/mL [P13, V2]. It was
+# measured for RACEMIC ketamine; the domain file has no band for esketamine (which peaks at
+# 44-102 ng/mL yet dissociates in 61-84% of patients [P22]), so esketamine gets no number.
 DISSOCIATION_BAND_NG_ML = (100.0, 250.0)
 
 
@@ -44,7 +46,8 @@ class PKCurve:
     cmax_ng_ml: float
     tmax_min: float
     auc_ng_h_ml: float
-    time_in_dissociation_band_min: float
+    # plasma within the racemic 100-250 ng/mL window; None for esketamine (not applicable)
+    time_in_dissociation_band_min: float | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ def simulate_pk(
         cmax_ng_ml=float(cmax_ng_ml(plasma)),
         tmax_min=float(tmax_min(times, plasma)),
         auc_ng_h_ml=float(auc_ng_h_ml(times, plasma)),
-        time_in_dissociation_band_min=float(_time_in_band(times, plasma)),
+        time_in_dissociation_band_min=(
+            None if regimen.is_esketamine else float(_time_in_band(times, plasma))
+        ),
     )
 
 
@@ -166,7 +171,8 @@ class PopulationExposure:
     cmax_ng_ml: FloatArray  # (P,) plasma
     tmax_min: FloatArray  # (P,) plasma
     auc_ng_h_ml: FloatArray  # (P,) plasma, over the whole simulated time
-    time_in_dissociation_band_min: FloatArray  # (P,) plasma within 100-250 ng/mL
+    # (P,) plasma within the racemic 100-250 ng/mL window; NaN for esketamine (not applicable)
+    time_in_dissociation_band_min: FloatArray
     effect_site_cmax_ng_ml: FloatArray  # (P,)
 
 
@@ -227,4 +233,6 @@ def population_exposure(
         block=256,
         workers=workers,
     )
+    if regimen.is_esketamine:
+        res["band"][:] = np.nan  # the racemic window does not apply to esketamine
     return PopulationExposure(res["cmax"], res["tmax"], res["auc"], res["band"], res["ce_max"])

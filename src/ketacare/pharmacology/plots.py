@@ -33,22 +33,27 @@ def plot_pk(
     population: PopulationPK | None = None,
     title: str = "Ketamine concentration",
 ) -> Path:
-    """Plasma and effect-site curves, the population 5-95% band, the dissociation window."""
+    """Plasma and effect-site curves, the population 5-95% band, the dissociation window.
+
+    The window is racemic [P13]; it is not drawn for esketamine (the curve then has no
+    ``time_in_dissociation_band_min``), for which no band is sourced."""
     out = _check_path(path)
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     hours = curve.times_min / 60.0
-    lo, hi = DISSOCIATION_BAND_NG_ML
-    ax.axhspan(
-        lo,
-        hi,
-        color="#f4a259",
-        alpha=0.18,
-        lw=0,
-        label=f"dissociation window, racemic {lo:g}-{hi:g} ng/mL [P13]",
-    )
+    racemic = curve.time_in_dissociation_band_min is not None
+    lo, hi = DISSOCIATION_BAND_NG_ML if racemic else (0.0, 0.0)
+    if racemic:
+        ax.axhspan(
+            lo,
+            hi,
+            color="#f4a259",
+            alpha=0.18,
+            lw=0,
+            label=f"dissociation window, racemic {lo:g}-{hi:g} ng/mL [P13]",
+        )
     if population is not None:
         band = population.plasma_bands_ng_ml
         ph = population.times_min / 60.0
@@ -70,6 +75,8 @@ def plot_pk(
     ax.set_ylabel("Concentration (ng/mL)")
     ax.set_xlim(hours[0], hours[-1])
     top = max(float(np.max(curve.plasma_ng_ml)), hi)
+    if curve.noresketamine_ng_ml is not None:
+        top = max(top, float(np.max(curve.noresketamine_ng_ml)))
     if population is not None:
         top = max(top, float(np.max(population.plasma_bands_ng_ml["p95"])))
     ax.set_ylim(0, top * 1.12)
