@@ -78,3 +78,42 @@ def test_deploy_checks_pass_in_production_mode(env):
 def test_production_refuses_to_start_without_a_secret_key(env):
     result = run({**env, "KETACARE_ENV": "production"}, "check")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_serve_runs_gunicorn_with_static_files_and_security_headers(env, tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    prod = {**env, "KETACARE_ENV": "production", "SECRET_KEY": "s" * 60 + "-Zq7!",
+            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+    assert run(prod, "migrate").returncode == 0
+    argv = [*KETACARE, "serve", "--port", str(port), "--workers", "1"]
+    server = subprocess.Popen(argv, env=prod, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                # As behind the TLS-terminating proxy that production expects.
+                request = urllib.request.Request(
+                    f"{base}/accounts/login/", headers={"X-Forwarded-Proto": "https"}
+                )
+                login_page = urllib.request.urlopen(request, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not answer within 20 s")
+        html = login_page.read().decode()
+        assert "Strict-Transport-Security" in login_page.headers
+        assert "__Host-csrftoken" in login_page.headers.get("Set-Cookie", "")
+        css_path = html.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert css_path.startswith("/static/ketacare/app.") and css_path.endswith(".css")
+        css = urllib.request.urlopen(base + css_path, timeout=5)
+        assert css.status == 200 and b"--brand" in css.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

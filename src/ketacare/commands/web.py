@@ -27,8 +27,19 @@ def call(*argv: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Development: Django's server. Production (KETACARE_ENV=production): gunicorn, after
+    collecting static files (WhiteNoise serves them)."""
     setup_django()
-    return call("runserver", f"{args.host}:{args.port}", "--noreload")
+    from django.conf import settings
+
+    if not settings.PRODUCTION:
+        return call("runserver", f"{args.host}:{args.port}", "--noreload")
+    call("collectstatic", "--no-input", "-v", "0")
+    workers = str(args.workers or (2 * (os.cpu_count() or 1) + 1))
+    argv = ["gunicorn", "ketacare.config.wsgi:application", "--bind", f"{args.host}:{args.port}",
+            "--workers", workers, "--access-logfile", "-"]  # fmt: skip
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606 - our own gunicorn
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -146,6 +157,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("serve", help="serve KetaCare (development server)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, help="gunicorn workers in production (default 2n+1)")
     p.set_defaults(func=cmd_serve)
 
     subparsers.add_parser("migrate", help="create or update the database").set_defaults(
