@@ -130,3 +130,51 @@ def test_search_finds_patients_by_name_or_mrn(world, client_as):
     assert "Alice" not in client.get(reverse("patient-list"), {"q": "zzz"}).content.decode()
     partial = client.get(reverse("patient-list"), {"q": "ali"}, headers={"HX-Request": "true"})
     assert "<html" not in partial.content.decode() and "Alice" in partial.content.decode()
+
+
+def test_front_desk_gives_a_patient_a_portal_login_that_opens_only_their_record(world, client_as):
+    from django.test import Client
+
+    from ketacare.patients.models import Patient
+
+    newcomer = Patient.objects.create(
+        clinic=world.clinic_a, mrn="a-9", first_name="Nia", last_name="New",
+        date_of_birth="1990-01-01", sex="female", weight_kg=60, state_of_residence="NY",
+    )  # fmt: skip
+    desk = client_as(world.users_a["front_desk"])
+    url = reverse("patient-portal-access", args=[newcomer.public_id])
+    weak = desk.post(url, {"email": "nia@example.org", "password": "short"})
+    assert weak.status_code == 422 and "too short" in weak.content.decode()
+    taken = desk.post(url, {"email": "nurse@a.example", "password": "a-long-enough-pass"})
+    assert taken.status_code == 422 and "already belongs" in taken.content.decode()
+    assert (
+        desk.post(url, {"email": "nia@example.org", "password": "a-long-enough-pass"}).status_code
+        == 302
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.user.email == "nia@example.org"
+    again = desk.post(url, {"email": "nia2@example.org", "password": "a-long-enough-pass"})
+    assert again.status_code == 422 and "already has a portal login" in again.content.decode()
+
+    nia = Client()
+    nia.post(reverse("login"), {"username": "nia@example.org", "password": "a-long-enough-pass"})
+    landing = nia.get(reverse("patient-list"))
+    assert landing["Location"] == reverse("patient-chart", args=[newcomer.public_id])
+    assert nia.get(reverse("patient-chart", args=[world.patient_a.public_id])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["prescriber", "nurse", "therapist", "patient"])
+def test_only_front_desk_and_admin_give_portal_logins(world, client_as, role):
+    url = reverse("patient-portal-access", args=[world.patient_b.public_id])
+    assert client_as(world.users_a["front_desk"]).get(url).status_code == 404  # other clinic
+    own = reverse("patient-portal-access", args=[world.patient_a.public_id])
+    assert client_as(world.users_a[role]).get(own).status_code == 403
+
+
+def test_a_portal_login_not_linked_to_a_record_gets_a_clear_page_not_a_loop(world, client_as):
+    from ketacare.accounts.models import Membership, User
+
+    lost = User.objects.create(email="lost@example.org")
+    Membership.objects.create(user=lost, clinic=world.clinic_a, role="patient")
+    page = client_as(lost).get(reverse("patient-list"))
+    assert page.status_code == 404 and "not linked yet" in page.content.decode()

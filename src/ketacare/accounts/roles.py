@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     SCALE_RECORD = "scale.record", "Record a rating scale"
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Acknowledge a safety alert"
     PK_PREDICT = "pk.predict", "See predicted ketamine levels"
+    PORTAL_INVITE = "portal.invite", "Give a patient a portal login"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -49,6 +50,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_EDIT,
             Action.AUDIT_VIEW,
             Action.STAFF_MANAGE,
+            Action.PORTAL_INVITE,
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -64,7 +66,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         {Action.PATIENT_VIEW, Action.PATIENT_EDIT, Action.PK_PREDICT, *_CARE_TEAM}
     ),
     Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
-    Role.FRONT_DESK: frozenset({Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT}),
+    Role.FRONT_DESK: frozenset(
+        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, Action.PORTAL_INVITE}
+    ),
     # Patients fill in their own scales and see their own scores (their record only).
     Role.PATIENT: frozenset({Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_RECORD}),
 }

@@ -29,7 +29,10 @@ def create_user(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         candidate = User(email=email.lower(), full_name=full_name)
-        validate_password(password, candidate)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
     Membership.objects.update_or_create(user=user, clinic=clinic, defaults={"role": role})
     record(actor, "create", "membership", user.pk, clinic_id=clinic.pk, detail={"role": role})

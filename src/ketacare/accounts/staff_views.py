@@ -38,7 +38,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             services.create_user(actor, data["email"], data["password"], actor.clinic,
                                  data["role"], full_name=data["full_name"])  # fmt: skip
         except ValidationError as exc:
-            form.add_error("password", exc)
+            form.add_error(None, exc)  # errors keyed by field (password, ...)
         else:
             messages.success(request, f"{data['email']} added as {Role(data['role']).label}.")
             return redirect("staff-list")

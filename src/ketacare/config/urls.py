@@ -23,6 +23,7 @@ urlpatterns = [
     path("patients/new/", patients.patient_create, name="patient-create"),
     path("patients/<uuid:public_id>/", patients.patient_chart, name="patient-chart"),
     path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("patients/<uuid:public_id>/portal/", patients.portal_access, name="patient-portal-access"),
     path("patients/<uuid:public_id>/scales/", measures.scale_history, name="scale-history"),
     path(
         "patients/<uuid:public_id>/scales/<slug:instrument>/new/",

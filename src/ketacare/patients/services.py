@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, require
+from ketacare.accounts.roles import Action, Role, require
 from ketacare.audit.services import record
 from ketacare.patients.access import get_patient_for, patients_for
 from ketacare.patients.models import Patient
@@ -102,3 +102,25 @@ def list_patients(actor: Actor, query: str = "", limit: int = 50, offset: int = 
             "query": query, "patients": [str(p.public_id) for p in rows],
         })  # fmt: skip
     return rows
+
+
+@transaction.atomic
+def give_portal_access(actor: Actor, public_id: Any, email: str, password: str) -> Patient:
+    """Create the patient's own login (role patient) and link it to this record."""
+    from ketacare.accounts.models import Membership, User
+    from ketacare.accounts.services import create_user
+
+    patient = get_patient_for(actor, public_id, Action.PORTAL_INVITE)
+    if patient.user_id is not None:
+        raise ValidationError({"email": "This patient already has a portal login."})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and Membership.objects.filter(user=existing).exists():
+        raise ValidationError({"email": "This email already belongs to a KetaCare user."})
+    assert actor.clinic is not None
+    user = create_user(actor, email, password, actor.clinic, Role.PATIENT,
+                       full_name=patient.full_name)  # fmt: skip
+    patient.user = user
+    patient.save(update_fields=["user", "updated_at"])
+    record(actor, "update", "patient", patient.public_id, patient_id=patient.public_id,
+           detail={"portal_login": user.email})  # fmt: skip
+    return patient

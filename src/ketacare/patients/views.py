@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +27,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     if actor.role == Role.PATIENT:
         own = services.search_patients(actor).first()
-        return redirect("patient-chart", public_id=own.public_id) if own else redirect("home")
+        if own is None:  # a portal login not yet linked to a record
+            return render(request, "patients/no_record.html", status=404)
+        return redirect("patient-chart", public_id=own.public_id)
     require(actor, Action.PATIENT_VIEW)
     query = request.GET.get("q", "").strip()[:100]
     patients = services.list_patients(actor, query, limit=PAGE_SIZE)
@@ -92,7 +96,39 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
         "can_see_scales": can_see_scales,
         "can_predict_pk": role_can(actor.role, Action.PK_PREDICT),
+        "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),
     }
     return render(request, "patients/chart.html", context)
+
+
+class PortalAccessForm(forms.Form):
+    email = forms.EmailField(label="Patient's email")
+    password = forms.CharField(
+        label="Initial password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; give it to the patient in person.",
+    )
+
+
+@login_required
+def portal_access(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = get_patient_for(actor, public_id, Action.PORTAL_INVITE)
+    form = PortalAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_portal_access(
+                actor, public_id, form.cleaned_data["email"], form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else "password", errors)
+        else:
+            messages.success(request, f"{patient.full_name} can now log in to the portal.")
+            return redirect("patient-chart", public_id=public_id)
+    context = {"form": form, "patient": patient}
+    return render(
+        request, "patients/portal_access.html", context, status=422 if form.errors else 200
+    )
