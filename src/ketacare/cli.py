@@ -20,7 +20,11 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ketacare", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="ketacare",
+        description="KetaCare: software for ketamine-assisted treatment programmes.",
+        epilog="Run 'ketacare COMMAND --help' for a command's options.",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

@@ -154,7 +154,7 @@ def _refuse(exc: Any) -> int:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("serve", help="serve KetaCare (development server)")
+    p = subparsers.add_parser("serve", help="serve the web app (gunicorn in production)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, help="gunicorn workers in production (default 2n+1)")
