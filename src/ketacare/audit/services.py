@@ -26,7 +26,8 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry, chained to the previous one, in the caller's transaction."""
-    with transaction.atomic():
+    # No savepoint: the entry lives or dies with the caller's transaction (2 fewer queries).
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             at=timezone.now(),
