@@ -186,3 +186,22 @@ def test_a_lockout_lifts_by_itself_after_the_cool_off(client, nurse, settings):
     cool_off = timedelta(hours=settings.AXES_COOLOFF_TIME)
     AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - timedelta(seconds=1))
     assert login(client, nurse.email, PASSWORD).status_code == 302
+
+
+def test_a_user_creates_uses_and_revokes_their_own_api_token(world, client_as):
+    nurse = client_as(world.users_a["nurse"])
+    page = nurse.post(reverse("account"), {"name": "lab integration"})
+    raw = page.content.decode().split('data-testid="new-token"')[1].split("<code>")[1].split("<")[0]
+    api = Client()
+    auth = {"Authorization": f"Bearer {raw}"}
+    assert api.get("/api/patients/", headers=auth).status_code == 200
+    assert "copy this token now" not in nurse.get(reverse("account")).content.decode().lower()
+    from ketacare.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(user=world.users_a["nurse"])
+    other = client_as(world.users_a["therapist"])
+    assert other.post(reverse("token-revoke", args=[token.pk])).status_code == 404
+    assert api.get("/api/patients/", headers=auth).status_code == 200
+    nurse = client_as(world.users_a["nurse"])
+    nurse.post(reverse("token-revoke", args=[token.pk]))
+    assert api.get("/api/patients/", headers=auth).status_code == 401

@@ -104,3 +104,12 @@ def set_active(actor: Actor, user_id: int, active: bool) -> User:
         end_all_sessions(actor, user)
     record(actor, "update", "user", user.pk, detail={"is_active": active})
     return user
+
+
+@transaction.atomic
+def revoke_api_token(actor: Actor, user: User, token_id: int) -> None:
+    """A user revokes one of their own tokens; another user's token is out of reach."""
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked=False).update(revoked=True)
+    if not updated:
+        raise OutOfReach("No such token.")
+    record(actor, "update", "api_token", token_id, detail={"revoked": True})

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ketacare.accounts import account_views as account
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
@@ -18,6 +19,8 @@ urlpatterns = [
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/logout-everywhere/", accounts.logout_everywhere, name="logout-everywhere"),
     path("accounts/otp/setup/", accounts.otp_setup, name="otp-setup"),
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", account.revoke_token, name="token-revoke"),
     path("accounts/otp/verify/", accounts.otp_verify, name="otp-verify"),
     path("patients/", patients.patient_list, name="patient-list"),
     path("patients/new/", patients.patient_create, name="patient-create"),

@@ -1,0 +1,45 @@
+"""'My account': two-factor status, API tokens (create, revoke), sessions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ketacare.accounts import services
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.models import ApiToken, UserSession
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="e.g. lab integration")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        actor = actor_from_request(request)
+        new_token = services.issue_api_token(actor, request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        form = TokenForm()
+    context = {
+        "form": form,
+        "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user_id=request.user.pk, revoked=False),
+        "sessions": UserSession.objects.filter(user_id=request.user.pk).count(),
+        "has_totp": TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).exists(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@require_POST
+@login_required
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    services.revoke_api_token(actor_from_request(request), request.user, token_id)  # type: ignore[arg-type]
+    messages.success(request, "Token revoked.")
+    return redirect("account")
