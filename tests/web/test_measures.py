@@ -141,3 +141,34 @@ def test_history_shows_response_and_the_trajectory_chart(world, client_as):
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg.content.startswith(b"<?xml") and b"<svg" in svg.content
     assert b"moderately severe" in svg.content  # the bands are drawn and labelled
+
+
+def test_a_correction_is_a_new_linked_response_and_the_original_stays(world, client_as):
+    nurse = client_as(world.users_a["nurse"])
+    created = post_scale(nurse, world.patient_a, PHQ9_SAFE).json()
+    url = reverse("scale-amend", args=[created["id"]])
+    form = nurse.get(url).content.decode()
+    assert 'value="3"' in form and "checked" in form  # prefilled with the original answers
+    body = phq9_form([1, 2, 1, 0, 1, 2, 1, 0, 0])
+    missing_reason = nurse.post(url, body)
+    assert (
+        missing_reason.status_code == 422
+        and 'data-field="reason"' in missing_reason.content.decode()
+    )
+    assert nurse.post(url, {**body, "reason": "item 3 keyed wrongly"}).status_code == 302
+    original = ScaleResponse.objects.get(public_id=created["id"])
+    correction = original.amended_by
+    assert (original.total, correction.total) == (10, 8)
+    assert correction.taken_at == original.taken_at
+    assert correction.amendment_reason == "item 3 keyed wrongly"
+    history = nurse.get(f"/api/patients/{world.patient_a.public_id}/scales").json()
+    assert [r["total"] for r in history] == [8]  # only the response in force
+    again = nurse.post(url, {**body, "reason": "second try"})
+    assert again.status_code == 422 and "already corrected" in again.content.decode()
+
+
+def test_corrections_follow_the_gate(world, client_as):
+    created = post_scale(client_as(world.users_b["nurse"]), world.patient_b, PHQ9_SAFE).json()
+    url = reverse("scale-amend", args=[created["id"]])
+    assert client_as(world.users_a["nurse"]).get(url).status_code == 404
+    assert client_as(world.users_b["front_desk"]).get(url).status_code == 403

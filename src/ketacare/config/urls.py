@@ -38,6 +38,7 @@ urlpatterns = [
         measures.trajectory,
         name="scale-trajectory",
     ),
+    path("scales/<uuid:response_id>/correct/", measures.amend_scale, name="scale-amend"),
     path(
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip

@@ -33,5 +33,16 @@ class ScaleForm(forms.Form):
                 error_messages={"required": f"Answer item {item.number}."},
             )
 
+    @classmethod
+    def for_amendment(
+        cls, scale: Instrument, answers: list[int | None], data: Any = None
+    ) -> ScaleForm:
+        initial = {f"item_{n}": a for n, a in enumerate(answers, start=1)}
+        form = cls(scale, data, initial=initial)
+        form.fields["reason"] = forms.CharField(
+            max_length=300, label="Why is it corrected?", help_text="e.g. item 3 keyed wrongly"
+        )
+        return form
+
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item_{item.number}") for item in self.scale.items]

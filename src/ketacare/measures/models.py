@@ -35,7 +35,14 @@ class ScaleResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     self_reported = models.BooleanField(default=False)
+    amends = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by",
+        help_text="The response this one corrects; the original is kept, never edited.",
+    )  # fmt: skip
+    amendment_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = models.Manager()
 
     class Meta:
         ordering = ["taken_at", "id"]

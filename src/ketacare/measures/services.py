@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
@@ -39,6 +40,13 @@ def _alert_reason(response: ScaleResponse) -> str:
     return f"{response.get_instrument_display()} raised a suicidality flag"
 
 
+def current_responses(patient: Patient) -> QuerySet[ScaleResponse]:
+    """The responses in force: those not corrected by a later amendment."""
+    return ScaleResponse.objects.filter(
+        clinic_id=patient.clinic_id, patient=patient, amended_by__isnull=True
+    )
+
+
 @transaction.atomic
 def record_scale(
     actor: Actor,
@@ -46,6 +54,9 @@ def record_scale(
     instrument: str,
     answers: Sequence[int | None],
     taken_at: datetime | None = None,
+    *,
+    amends: ScaleResponse | None = None,
+    amendment_reason: str = "",
 ) -> ScaleResponse:
     patient = get_patient_for(actor, patient_id, Action.SCALE_RECORD)
     result = _score(instrument, answers)
@@ -64,6 +75,8 @@ def record_scale(
         taken_at=taken_at,
         entered_by=actor.user,
         self_reported=actor.role == Role.PATIENT,
+        amends=amends,
+        amendment_reason=amendment_reason,
     )
     alert = None
     if SUICIDALITY in result.flags:
@@ -73,15 +86,54 @@ def record_scale(
         )  # fmt: skip
     record(actor, "create", "scale_response", response.public_id, patient_id=patient.public_id,
            detail={"instrument": instrument, "total": result.total, "flags": list(result.flags),
-                   "alert": str(alert.public_id) if alert else None})  # fmt: skip
+                   "alert": str(alert.public_id) if alert else None,
+                   "amends": str(amends.public_id) if amends else None})  # fmt: skip
     return response
+
+
+def response_for_amendment(actor: Actor, response_id: Any) -> ScaleResponse:
+    """A response the actor may correct (its patient through the gate), not yet corrected."""
+    try:
+        response = ScaleResponse.objects.select_related("patient").get(public_id=response_id)
+    except (ScaleResponse.DoesNotExist, ValueError, ValidationError) as exc:
+        raise OutOfReach("No such response.") from exc
+    get_patient_for(actor, response.patient.public_id, Action.SCALE_RECORD)
+    return response
+
+
+@transaction.atomic
+def amend_scale(
+    actor: Actor, response_id: Any, answers: Sequence[int | None], reason: str
+) -> ScaleResponse:
+    """Correct a response: a new, linked response replaces it; the original stays on record.
+
+    DESIGN.md: nothing signed is edited in place. An alert the original raised stays until a
+    clinician acknowledges it; a corrected answer is no reason to hide a safety signal.
+    """
+    original = response_for_amendment(actor, response_id)
+    reason = reason.strip()
+    if not reason or "\x00" in reason:
+        raise ValidationError({"reason": "Say why the response is corrected."})
+    if ScaleResponse.objects.filter(amends=original).exists():
+        raise ValidationError(
+            {"reason": "This response was already corrected; correct the newer one."}
+        )
+    return record_scale(
+        actor,
+        original.patient.public_id,
+        original.instrument,
+        answers,
+        original.taken_at,
+        amends=original,
+        amendment_reason=reason[:300],
+    )
 
 
 @transaction.atomic
 def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
     """Every response of the patient, oldest first: an audited read."""
     patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
-    rows = list(ScaleResponse.objects.filter(clinic=patient.clinic, patient=patient))
+    rows = list(current_responses(patient))
     record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
            detail={"count": len(rows)})  # fmt: skip
     return rows

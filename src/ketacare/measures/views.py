@@ -76,6 +76,30 @@ def record_scale(request: HttpRequest, public_id: UUID, instrument: str) -> Http
     return render(request, "measures/record.html", context, status=422 if form.errors else 200)
 
 
+@login_required
+def amend_scale(request: HttpRequest, response_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    original = services.response_for_amendment(actor, response_id)
+    scale = instruments.get(original.instrument)
+    form = ScaleForm.for_amendment(scale, original.answers, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_scale(actor, response_id, form.answers(), form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{scale.name} corrected; the original stays on record.")
+            return redirect("scale-history", public_id=original.patient.public_id)
+    context = {
+        "patient": original.patient,
+        "scale": scale,
+        "form": form,
+        "original": original,
+        "open_alerts": services.open_alerts(actor, original.patient),
+    }
+    return render(request, "measures/record.html", context, status=422 if form.errors else 200)
+
+
 @require_POST
 @login_required
 def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> HttpResponse:

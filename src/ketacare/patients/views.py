@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.measures.progress import progress_by_instrument
-from ketacare.measures.services import open_alerts
+from ketacare.measures.services import current_responses, open_alerts
 from ketacare.patients import services
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
@@ -90,7 +90,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = services.view_patient(actor, public_id)
     can_see_scales = role_can(actor.role, Action.SCALE_VIEW)
-    responses = patient.scale_responses.all() if can_see_scales else []
+    responses = current_responses(patient) if can_see_scales else []
     context = {
         "patient": patient,
         "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
