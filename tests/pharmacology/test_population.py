@@ -129,3 +129,11 @@ def test_labelled_assumptions_can_be_overridden_from_the_public_functions():
     assert simulate_pk(im, 70.0, absorption=slow).tmax_min > simulate_pk(im, 70.0).tmax_min
     pop = simulate_population(IV, 50, 1, 70.0, hours=2, iiv_cv={})
     assert np.ptp(pop.cmax_ng_ml) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_racemic_dissociation_window_is_not_applied_to_esketamine():
+    assert simulate_pk(ESK56, 80.0, hours=3).time_in_dissociation_band_min is None
+    assert simulate_pk(IV, 70.0, hours=3).time_in_dissociation_band_min is not None
+    exposure = population_exposure(ESK56, 20, 1, 80.0, hours=4, dt_min=5.0)
+    assert np.all(np.isnan(exposure.time_in_dissociation_band_min))
+    assert np.all(exposure.cmax_ng_ml > 0)
