@@ -7,18 +7,14 @@ day 1 and is gone by days 10-12 (here: mean drug effect at day 11 at most 15% of
 peak, peak between 12 h and 2 days). Repeated infusions, maintenance and esketamine
 schedules are then predictions, never refitted.
 
-Fitted (six, :data:`FITTED`): emax_logit_mean, emax_logit_sd, plasticity_half_life_days,
-nonspecific_max_fraction, nonspecific_logit_sd, nonspecific_half_life_days. Rates are
-the expected fractions under the Gaussian rating noise (:func:`trial.expected_rates_at`),
-not one noisy draw, so the loss is smooth in the parameters and Nelder-Mead does not
-stall on the steps of a count. Run ``python -m ketacare.pharmacology.calibration`` to
-refit and print the report (a few minutes).
+Fitted: emax_logit_mean, emax_logit_sd, plasticity_half_life_days,
+nonspecific_max_fraction, nonspecific_half_life_days, plasticity_half_life_cv. Run ``python -m
+ketacare.pharmacology.calibration`` to refit and print the report (about a minute).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +33,8 @@ from ketacare.pharmacology.trial import (
     STEP_MIN,
     WEIGHT_MEAN_KG,
     WEIGHT_SD_KG,
-    expected_rates_at,
     occupancy_course,
+    rates_at,
     scores_from_occupancy,
 )
 
@@ -47,25 +43,6 @@ SINGLE_INFUSION_TARGETS = {1.0: (0.522, 0.206), 3.0: (0.479, 0.238), 7.0: (0.398
 HORIZON_DAYS = 12.0
 GONE_BY_DAY = 11.0  # [P27] superiority lost by days 10-12
 GONE_FRACTION = 0.15  # ASSUMPTION: "gone" = mean drug effect <= 15% of its peak
-
-
-def _logit(x: float) -> float:
-    return math.log(x / (1 - x))
-
-
-def _expit(t: float) -> float:
-    return 1 / (1 + math.exp(-t))
-
-
-# fitted parameter -> (to the unconstrained scale Nelder-Mead works on, back)
-FITTED: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
-    "emax_logit_mean": (float, float),
-    "emax_logit_sd": (math.log, math.exp),
-    "plasticity_half_life_days": (math.log, math.exp),
-    "nonspecific_max_fraction": (_logit, _expit),
-    "nonspecific_logit_sd": (lambda v: math.log(max(v, 1e-3)), math.exp),
-    "nonspecific_half_life_days": (math.log, math.exp),
-}
 
 
 @dataclass(frozen=True)
@@ -98,7 +75,7 @@ class _Fixture:
         rng = np.random.default_rng(seed)
         self.weights = np.clip(rng.normal(WEIGHT_MEAN_KG, WEIGHT_SD_KG, n_patients), 45, 150)
         self.trait_seed = int(rng.integers(2**31))
-        rng.integers(2**31)  # was the rating-noise seed; kept so the virtual patients stay
+        self.noise_seed = int(rng.integers(2**31))
         n_points = int(HORIZON_DAYS * 1440 / STEP_MIN) + 1
         self.occ = occupancy_course(
             STANDARD_INFUSION, self.weights, n_points, int(rng.integers(2**31)), DEFAULT_RESPONSE
@@ -107,9 +84,10 @@ class _Fixture:
     def report(self, params: ResponseParameters) -> CalibrationReport:
         traits = draw_traits(np.random.default_rng(self.trait_seed), self.weights.size, params)
         course = scores_from_occupancy(self.occ, traits, params)
+        noise = np.random.default_rng(self.noise_seed)
         rows, errors = [], []
         for day, (resp_obs, remi_obs) in SINGLE_INFUSION_TARGETS.items():
-            resp, remi = expected_rates_at(course, day, params)
+            resp, remi = rates_at(course, day, noise, params)
             rows.append(
                 {
                     "day": day,
@@ -133,11 +111,28 @@ class _Fixture:
 
 
 def _unpack(theta: FloatArray) -> dict[str, float]:
-    return {name: FITTED[name][1](float(t)) for name, t in zip(FITTED, theta, strict=True)}
+    return {
+        "emax_logit_mean": float(theta[0]),
+        "emax_logit_sd": math.exp(theta[1]),
+        "plasticity_half_life_days": math.exp(theta[2]),
+        "nonspecific_max_fraction": 0.6 / (1 + math.exp(-theta[3])),
+        "nonspecific_half_life_days": math.exp(theta[4]),
+        "plasticity_half_life_cv": math.exp(theta[5]),
+    }
 
 
 def _pack(p: ResponseParameters) -> FloatArray:
-    return np.array([to(getattr(p, name)) for name, (to, _) in FITTED.items()])
+    f = p.nonspecific_max_fraction / 0.6
+    return np.array(
+        [
+            p.emax_logit_mean,
+            math.log(p.emax_logit_sd),
+            math.log(p.plasticity_half_life_days),
+            math.log(f / (1 - f)),
+            math.log(p.nonspecific_half_life_days),
+            math.log(p.plasticity_half_life_cv),
+        ]
+    )
 
 
 def evaluate(
@@ -153,7 +148,7 @@ def calibrate(
     seed: int = 7,
     maxiter: int = 400,
 ) -> tuple[CalibrationReport, dict[str, Any]]:
-    """Fit the :data:`FITTED` parameters by Nelder-Mead; returns the report and the values."""
+    """Fit the six fitted parameters by Nelder-Mead; returns the report and the values."""
     fixture = _Fixture(n_patients, seed)
 
     def loss(theta: FloatArray) -> float:

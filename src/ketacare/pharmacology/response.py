@@ -11,26 +11,13 @@ A mechanistic-but-simple model (no calibrated human QSP model exists: domain fil
 3. Plasticity P (synaptogenesis), driven by S and lost over days: dP/dt = S - kd P,
    scaled so the typical patient's peak after 0.5 mg/kg over 40 min is 1.
 4. Score. Drug effect E = Emax_i P^h / (P^h + P50^h) lowers the baseline MADRS score;
-   a non-specific improvement (expectancy, care, regression to the mean, natural
-   course) rises over days to a patient-specific fraction N_i; observed scores add
-   measurement noise:
-   MADRS(t) = baseline_i (1 - E) (1 - N_i (1 - exp(-kn t))) + noise.
+   a non-specific improvement (expectancy, care, regression to the mean) rises to
+   a fitted fraction over days; observed scores add measurement noise:
+   MADRS(t) = baseline_i (1 - E) (1 - nonspecific(t)) + noise.
 
-Patients differ in baseline, sensitivity (Emax_i, logit-normal), plasticity decay
-(kd_i, log-normal) and non-specific improvement (N_i, logit-normal), on top of their PK
-variability. Steps 1 and 4 are nonlinear, steps 2-3 are linear ODEs integrated exactly
-for an input held constant over each grid step.
-
-Why N_i varies (2026-11-25): in the pooled single-infusion table [P28] remission RISES
-from day 1 to day 7 (20.6 -> 26.2%) while response FALLS (52.2 -> 39.8%). With one
-non-specific fraction for everybody, the only thing that changes after day 1 is the
-decaying drug effect, which moves response and remission together; the previous model
-therefore under-predicted day-7 remission by 17 points. A patient-level N_i (an
-ASSUMPTION about structure: the domain file has no placebo-arm distribution) reproduces
-the table: the drug effect fades in the drug responders while the patients with a large
-N_i keep improving into remission over the first week. Tried and rejected: a subgroup
-whose plasticity consolidates (slow decay) -- the [P27] "gone by days 10-12" bound caps
-it at ~5% of patients and the fit did not improve (docs/pharmacology.md §4).
+Patients differ in baseline, sensitivity (Emax_i, logit-normal) and plasticity decay
+(kd_i, log-normal), on top of their PK variability. Steps 1 and 4 are nonlinear, steps
+2-3 are linear ODEs integrated exactly for an input held constant over each grid step.
 
 The FITTED values come from :func:`ketacare.pharmacology.calibration.calibrate`, fitted
 only to the pooled single-infusion response/remission table [P28] and the meta-analytic
@@ -68,27 +55,21 @@ class ResponseParameters:
     # ASSUMPTION: the glutamate/BDNF signal follows occupancy with a 3-h half-life, so the
     # effect starts within the first hour (P27: from 40 min) and peaks around day 1.
     signal_half_life_h: float = 3.0
-    # FITTED (2026-11-25, calibration.calibrate; RMSE 0.0 points on the fitted population,
-    # 1.1-1.8 on fresh ones; the model before had 7.8): median half-life of plasticity loss.
-    plasticity_half_life_days: float = 2.117
-    # ASSUMPTION: between-patient CV of that half-life, frozen at the value fitted for the
-    # previous model (2026-11-25) so that the number of fitted parameters stays at six.
+    # FITTED (2026-11-25, calibration.calibrate, RMSE 7.8 points): median half-life of
+    # plasticity loss (days) and its between-patient CV.
+    plasticity_half_life_days: float = 2.231
     plasticity_half_life_cv: float = 0.905
     # ASSUMPTION: plasticity at half effect, relative to the single-infusion peak; < 1
     # means repeated infusions saturate (more doses prolong rather than deepen relief).
     plasticity_p50: float = 0.5
     plasticity_hill: float = 1.5  # ASSUMPTION
     # FITTED: maximal fractional score reduction, logit-normal across patients (the large
-    # SD makes patients mostly drug responders or non-responders; ~59% have Emax > 0.5).
-    emax_logit_mean: float = 0.581
-    emax_logit_sd: float = 2.504
-    # FITTED: non-specific improvement N_i (fraction of baseline): its median across
-    # patients, the SD of its logit (0 = the same for everybody, as in the model before
-    # 2026-11-25), and the half-life of its rise from the first dose. The large SD makes
-    # N_i nearly all-or-none: ~23% of patients remit without the modelled drug effect.
-    nonspecific_max_fraction: float = 0.1942
-    nonspecific_logit_sd: float = 3.241
-    nonspecific_half_life_days: float = 1.363
+    # SD makes patients nearly all-or-none: drug responders and non-responders).
+    emax_logit_mean: float = 0.355
+    emax_logit_sd: float = 6.556
+    # FITTED: non-specific improvement (fraction of baseline) and its rise half-life.
+    nonspecific_max_fraction: float = 0.4396
+    nonspecific_half_life_days: float = 1.134
     # ASSUMPTION: treatment-resistant trial populations enter with MADRS ~32 +/- 6.
     baseline_madrs_mean: float = 32.0
     baseline_madrs_sd: float = 6.0
@@ -118,8 +99,6 @@ class ResponseParameters:
                 raise ValueError(f"{name} must be > 0; got {value!r}")
         if not 0 <= self.nonspecific_max_fraction < 1:
             raise ValueError("nonspecific_max_fraction must be within 0-1")
-        if not (math.isfinite(self.nonspecific_logit_sd) and self.nonspecific_logit_sd >= 0):
-            raise ValueError("nonspecific_logit_sd must be >= 0")
 
 
 DEFAULT_RESPONSE = ResponseParameters()
@@ -132,14 +111,12 @@ class PatientResponseTraits:
     baseline_madrs: FloatArray
     emax: FloatArray
     plasticity_kd_per_day: FloatArray
-    nonspecific_fraction: FloatArray  # N_i, the patient's full non-specific improvement
 
 
 def draw_traits(
     rng: np.random.Generator, n: int, params: ResponseParameters = DEFAULT_RESPONSE
 ) -> PatientResponseTraits:
-    """Baseline, sensitivity, plasticity decay and non-specific improvement of ``n``
-    patients (the last is drawn last, so the other draws do not depend on it)."""
+    """Baseline, sensitivity and plasticity decay of ``n`` patients."""
     raw = rng.normal(params.baseline_madrs_mean, params.baseline_madrs_sd, n)
     baseline = np.clip(raw, params.baseline_madrs_min, 60.0)
     emax = 1.0 / (
@@ -148,13 +125,7 @@ def draw_traits(
     cv = params.plasticity_half_life_cv
     omega = math.sqrt(math.log1p(cv * cv))
     half_life = params.plasticity_half_life_days * np.exp(rng.normal(0.0, omega, n))
-    z = rng.normal(size=n)
-    m = params.nonspecific_max_fraction
-    if m > 0:
-        ns = 1.0 / (1.0 + np.exp(-(math.log(m / (1 - m)) + params.nonspecific_logit_sd * z)))
-    else:
-        ns = np.zeros(n)
-    return PatientResponseTraits(baseline, emax, math.log(2) / half_life, ns)
+    return PatientResponseTraits(baseline, emax, math.log(2) / half_life)
 
 
 def nmda_occupancy(
@@ -214,18 +185,10 @@ def drug_effect(
     return np.asarray(emax[:, None] * ph / (ph + params.plasticity_p50**h))
 
 
-def nonspecific(
-    days: FloatArray,
-    params: ResponseParameters = DEFAULT_RESPONSE,
-    fraction: FloatArray | float | None = None,
-) -> FloatArray:
-    """Non-specific improvement, rising from the first dose to ``fraction`` (per patient,
-    shape (P,) -> (P, T)); by default the median patient's ``nonspecific_max_fraction``."""
+def nonspecific(days: FloatArray, params: ResponseParameters = DEFAULT_RESPONSE) -> FloatArray:
+    """Non-specific improvement fraction, rising from the first dose."""
     k = math.log(2) / params.nonspecific_half_life_days
-    rise = 1 - np.exp(-k * np.maximum(days, 0.0))
-    if fraction is None:
-        return np.asarray(params.nonspecific_max_fraction * rise)
-    return np.asarray(np.asarray(fraction)[..., None] * rise)
+    return np.asarray(params.nonspecific_max_fraction * (1 - np.exp(-k * np.maximum(days, 0.0))))
 
 
 def madrs(
@@ -235,8 +198,9 @@ def madrs(
     params: ResponseParameters = DEFAULT_RESPONSE,
 ) -> FloatArray:
     """Noise-free MADRS score (patients, T)."""
-    ns = nonspecific(days, params, traits.nonspecific_fraction)
-    return np.asarray(traits.baseline_madrs[:, None] * (1 - effect) * (1 - ns))
+    return np.asarray(
+        traits.baseline_madrs[:, None] * (1 - effect) * (1 - nonspecific(days, params))[None, :]
+    )
 
 
 def with_fitted(params: ResponseParameters, values: dict[str, float]) -> ResponseParameters:

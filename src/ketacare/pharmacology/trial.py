@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from ketacare.pharmacology.models import FloatArray
 from ketacare.pharmacology.population import build_system, covariates
@@ -121,22 +120,6 @@ def rates_at(
     baseline = course.traits.baseline_madrs
     response = observed <= (1 - params.response_fraction) * baseline
     remission = observed <= params.remission_madrs_max
-    return float(response.mean()), float(remission.mean())
-
-
-def expected_rates_at(
-    course: ScoreCourse, day: float, params: ResponseParameters = DEFAULT_RESPONSE
-) -> tuple[float, float]:
-    """Expected response and remission rates at ``day`` under Gaussian rating noise:
-    the mean over patients of P(true + noise <= threshold) (clipping the rating to 0-60
-    does not change which side of either threshold it falls). Same expectation as
-    :func:`rates_at`, without its sampling noise; the calibration uses it."""
-    k = int(round(day * MIN_PER_DAY / STEP_MIN))
-    true = course.madrs[:, k]
-    sd = params.measurement_sd_madrs
-    threshold = (1 - params.response_fraction) * course.traits.baseline_madrs
-    response = ndtr((threshold - true) / sd)
-    remission = ndtr((params.remission_madrs_max - true) / sd)
     return float(response.mean()), float(remission.mean())
 
 
