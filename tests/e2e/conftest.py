@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: a temporary folder, or docs/screenshots when refreshing the
+    docs (KETACARE_SCREENSHOTS=docs make test), so an ordinary run leaves the tree clean."""
+    if os.environ.get("KETACARE_SCREENSHOTS") == "docs":
+        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
 
 pytestmark = pytest.mark.e2e
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -24,7 +21,7 @@ def admin(front_desk):  # type: ignore[no-untyped-def]
 
 
 def test_admin_searches_patients_reads_the_audit_log_and_manages_users(
-    page: Page, live_server, admin
+    page: Page, live_server, admin, shots
 ):
     from ketacare.demo import load_demo
 
@@ -36,15 +33,15 @@ def test_admin_searches_patients_reads_the_audit_log_and_manages_users(
     expect(rows).to_have_count(12)
     page.get_by_placeholder("Search by name or MRN").fill("RKC-0003")  # htmx live search
     expect(rows).to_have_count(1)
-    page.screenshot(path=str(DOCS / "patient-list-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "patient-list-phone.png"), full_page=True)
     rows.first.get_by_role("link").click()
     expect(page.get_by_test_id("patient-name")).to_be_visible()
 
     page.get_by_role("link", name="Audit log").click()
     expect(page.locator("tbody")).to_contain_text("admin@riverside.example")
     expect(page.locator("tbody")).to_contain_text("Read")
-    page.screenshot(path=str(DOCS / "audit-log-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "audit-log-phone.png"), full_page=True)
 
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_test_id("member-frontdesk@riverside.example")).to_contain_text("Active")
-    page.screenshot(path=str(DOCS / "users-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "users-phone.png"), full_page=True)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
 
 pytestmark = pytest.mark.e2e
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_front_desk_registers_patient_and_opens_chart(page: Page, live_server, front_desk):
+def test_front_desk_registers_patient_and_opens_chart(page: Page, live_server, front_desk, shots):
     log_in(page, live_server.url, front_desk.email, PASSWORD)
     expect(page.get_by_test_id("clinic-name")).to_have_text("Riverside Ketamine Clinic")
     expect(page.get_by_test_id("user-role")).to_have_text("Front desk")
@@ -35,11 +32,10 @@ def test_front_desk_registers_patient_and_opens_chart(page: Page, live_server, f
     expect(page.get_by_test_id("patient-name")).to_have_text("Jordan Rivera")
     expect(page.locator("body")).to_contain_text("F41.1")
 
-    DOCS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path=str(DOCS / "patient-chart-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots / "patient-chart-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(DOCS / "patient-chart-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "patient-chart-phone.png"), full_page=True)
 
     page.get_by_role("button", name="Log out", exact=True).click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
@@ -48,7 +44,7 @@ def test_front_desk_registers_patient_and_opens_chart(page: Page, live_server, f
 
 
 def test_five_failed_logins_lock_the_account_with_a_clear_message(
-    page: Page, live_server, front_desk
+    page: Page, live_server, front_desk, shots
 ):
     for _ in range(5):
         log_in(page, live_server.url, front_desk.email, "wrong-password-123")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
 
 pytestmark = pytest.mark.e2e
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -26,7 +23,9 @@ def nurse(front_desk):  # type: ignore[no-untyped-def]
     return user
 
 
-def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(page: Page, live_server, nurse):
+def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(
+    page: Page, live_server, nurse, shots
+):
     from ketacare.patients.models import Patient
 
     patient = Patient.objects.get(mrn="RKC-0002")
@@ -44,7 +43,7 @@ def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(page: Page, l
     page.set_viewport_size({"width": 1280, "height": 800})
     # Wait for the chart image; wait_for_function would need eval, which our CSP forbids.
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(DOCS / "scales-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots / "scales-desktop.png"), full_page=True)
 
     page.get_by_role("link", name=patient.full_name).click()
     expect(page.get_by_test_id("safety-alert")).to_be_visible()  # on the chart too
