@@ -35,11 +35,18 @@ class Action(models.TextChoices):
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Acknowledge a safety alert"
     PK_PREDICT = "pk.predict", "See predicted ketamine levels"
     PORTAL_INVITE = "portal.invite", "Give a patient a portal login"
+    SCREENING_VIEW = "screening.view", "See eligibility screenings"
+    SCREENING_RECORD = "screening.record", "Record an eligibility screening"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
-_CARE_TEAM = (Action.SCALE_VIEW, Action.SCALE_RECORD, Action.ALERT_ACKNOWLEDGE)
+_CARE_TEAM = (
+    Action.SCALE_VIEW,
+    Action.SCALE_RECORD,
+    Action.ALERT_ACKNOWLEDGE,
+    Action.SCREENING_VIEW,
+)
 
 # A patient-role user may view, but only their own record (see patients.access).
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -59,11 +66,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_CREATE,
             Action.PATIENT_EDIT,
             Action.PK_PREDICT,
+            Action.SCREENING_RECORD,
             *_CARE_TEAM,
         }
     ),
     Role.NURSE: frozenset(
-        {Action.PATIENT_VIEW, Action.PATIENT_EDIT, Action.PK_PREDICT, *_CARE_TEAM}
+        {
+            Action.PATIENT_VIEW,
+            Action.PATIENT_EDIT,
+            Action.PK_PREDICT,
+            Action.SCREENING_RECORD,
+            *_CARE_TEAM,
+        }
     ),
     Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
     Role.FRONT_DESK: frozenset(

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ketacare.patients",
     "ketacare.measures",
     "ketacare.treatment",
+    "ketacare.screening",
     "ketacare.audit",
     "ketacare.web",
 ]

@@ -8,6 +8,7 @@ from ketacare.clinics import views as clinics
 from ketacare.config.api import api
 from ketacare.measures import views as measures
 from ketacare.patients import views as patients
+from ketacare.screening import views as screening
 from ketacare.treatment import views as treatment
 from ketacare.web import views as web
 
@@ -43,6 +44,8 @@ urlpatterns = [
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
+    path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),
+    path("screenings/<uuid:screening_id>/", screening.screening_detail, name="screening-detail"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),

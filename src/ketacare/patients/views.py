@@ -18,6 +18,7 @@ from ketacare.measures.services import current_responses, open_alerts
 from ketacare.patients import services
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
+from ketacare.screening.services import latest_screening
 
 PAGE_SIZE = 50
 
@@ -96,6 +97,9 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
         "can_see_scales": can_see_scales,
         "can_predict_pk": role_can(actor.role, Action.PK_PREDICT),
+        "can_screen": role_can(actor.role, Action.SCREENING_RECORD),
+        "can_see_screening": role_can(actor.role, Action.SCREENING_VIEW),
+        "screening": latest_screening(actor, patient),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),

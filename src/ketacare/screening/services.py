@@ -1,0 +1,91 @@
+"""Screening use cases: assess with the clinical core, store what was shown, read it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.audit.services import record
+from ketacare.clinical import eligibility
+from ketacare.measures.services import current_responses
+from ketacare.patients.access import get_patient_for
+from ketacare.patients.models import Patient
+from ketacare.screening.models import Screening
+
+
+def latest_cssrs_risk(patient: Patient) -> str | None:
+    latest = current_responses(patient).filter(instrument="cssrs").order_by("-taken_at").first()
+    return latest.risk if latest is not None else None
+
+
+def _as_json(screening: eligibility.ScreeningInput) -> dict[str, Any]:
+    vitals = screening.vitals
+    return {
+        "diagnoses": sorted(screening.diagnoses),
+        "failed_adequate_antidepressant_trials": screening.failed_adequate_antidepressant_trials,
+        "vitals": None if vitals is None else {
+            "systolic_mmhg": vitals.systolic_mmhg, "diastolic_mmhg": vitals.diastolic_mmhg,
+            "heart_rate_bpm": vitals.heart_rate_bpm, "spo2_percent": vitals.spo2_percent,
+        },
+        "history": sorted(screening.history),
+        "hepatic_impairment": str(screening.hepatic_impairment),
+        "medicines": sorted(screening.medicines),
+        "latest_cssrs_risk": screening.latest_cssrs_risk,
+        "benzodiazepine_diazepam_equivalent_mg": screening.benzodiazepine_diazepam_equivalent_mg,
+    }  # fmt: skip
+
+
+def _results_json(results: dict[Any, eligibility.EligibilityResult]) -> dict[str, Any]:
+    return {
+        str(route): {
+            "label": route.label,
+            "status": str(result.status),
+            "reasons": [
+                {"status": str(r.status), "reason": r.reason, "source": r.source}
+                for r in result.reasons
+            ],
+        }
+        for route, result in results.items()
+    }
+
+
+@transaction.atomic
+def record_screening(
+    actor: Actor, patient_id: Any, screening: eligibility.ScreeningInput
+) -> Screening:
+    patient = get_patient_for(actor, patient_id, Action.SCREENING_RECORD)
+    results = eligibility.assess(screening)
+    saved = Screening.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        inputs=_as_json(screening),
+        results=_results_json(results),
+        treatment_resistant=eligibility.is_treatment_resistant(screening),
+        recorded_by=actor.user,
+    )
+    summary = {route: data["status"] for route, data in saved.results.items()}
+    record(actor, "create", "screening", saved.public_id, patient_id=patient.public_id,
+           detail={"results": summary})  # fmt: skip
+    return saved
+
+
+@transaction.atomic
+def view_screening(actor: Actor, screening_id: Any) -> Screening:
+    try:
+        screening = Screening.objects.select_related("patient").get(public_id=screening_id)
+    except (Screening.DoesNotExist, ValueError) as exc:
+        raise OutOfReach("No such screening.") from exc
+    get_patient_for(actor, screening.patient.public_id, Action.SCREENING_VIEW)
+    record(actor, "read", "screening", screening.public_id,
+           patient_id=screening.patient.public_id)  # fmt: skip
+    return screening
+
+
+def latest_screening(actor: Actor, patient: Patient) -> Screening | None:
+    """For the chart (already an audited read of the patient)."""
+    if not role_can(actor.role, Action.SCREENING_VIEW):
+        return None
+    return Screening.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()

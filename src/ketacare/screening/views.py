@@ -1,0 +1,52 @@
+"""Screening pages: the form (built from the core's lists) and the per-route result."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.forms import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action
+from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.measures.services import open_alerts
+from ketacare.patients.access import get_patient_for
+from ketacare.screening import services
+from ketacare.screening.forms import ScreeningForm
+
+
+@login_required
+def new_screening(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = get_patient_for(actor, public_id, Action.SCREENING_RECORD)
+    initial = {
+        "hepatic_impairment": "none",
+        "latest_cssrs_risk": services.latest_cssrs_risk(patient),
+    }
+    form = ScreeningForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = services.record_screening(actor, public_id, form.screening_input())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except ClinicalRuleError as exc:  # an input combination the rules refuse, named
+            form.add_error(None, str(exc))
+        else:
+            return redirect("screening-detail", screening_id=screening.public_id)
+    context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}
+    return render(request, "screening/form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def screening_detail(request: HttpRequest, screening_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    screening = services.view_screening(actor, screening_id)
+    context = {
+        "screening": screening,
+        "patient": screening.patient,
+        "open_alerts": open_alerts(actor, screening.patient),
+    }
+    return render(request, "screening/detail.html", context)
