@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     PORTAL_INVITE = "portal.invite", "Give a patient a portal login"
     SCREENING_VIEW = "screening.view", "See eligibility screenings"
     SCREENING_RECORD = "screening.record", "Record an eligibility screening"
+    SESSION_VIEW = "session.view", "See dosing sessions"
+    SESSION_RUN = "session.run", "Run a dosing session (start, vitals, discharge)"
+    DOSE_OVERRIDE = "dose.override", "Pass a hard stop with a recorded reason"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -46,6 +49,7 @@ _CARE_TEAM = (
     Action.SCALE_RECORD,
     Action.ALERT_ACKNOWLEDGE,
     Action.SCREENING_VIEW,
+    Action.SESSION_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.access).
@@ -67,6 +71,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_EDIT,
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
+            Action.SESSION_RUN,
+            Action.DOSE_OVERRIDE,
             *_CARE_TEAM,
         }
     ),
@@ -76,6 +82,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_EDIT,
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
+            Action.SESSION_RUN,
             *_CARE_TEAM,
         }
     ),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ketacare.measures",
     "ketacare.treatment",
     "ketacare.screening",
+    "ketacare.sessions",
     "ketacare.audit",
     "ketacare.web",
 ]

@@ -9,6 +9,7 @@ from ketacare.config.api import api
 from ketacare.measures import views as measures
 from ketacare.patients import views as patients
 from ketacare.screening import views as screening
+from ketacare.sessions import views as sessions
 from ketacare.treatment import views as treatment
 from ketacare.web import views as web
 
@@ -46,6 +47,11 @@ urlpatterns = [
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
     path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),
     path("screenings/<uuid:screening_id>/", screening.screening_detail, name="screening-detail"),
+    path("patients/<uuid:public_id>/sessions/new/", sessions.start_session, name="session-new"),
+    path("sessions/<uuid:session_id>/", sessions.session_detail, name="session-detail"),
+    path("sessions/<uuid:session_id>/vitals/", sessions.add_reading, name="session-reading"),
+    path("sessions/<uuid:session_id>/discharge/", sessions.discharge, name="session-discharge"),
+    path("sessions/<uuid:session_id>/vitals.svg", sessions.vitals_chart, name="session-vitals-svg"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),

@@ -19,6 +19,7 @@ from ketacare.patients import services
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
 from ketacare.screening.services import latest_screening
+from ketacare.sessions.services import recent_sessions
 
 PAGE_SIZE = 50
 
@@ -100,6 +101,8 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_screen": role_can(actor.role, Action.SCREENING_RECORD),
         "can_see_screening": role_can(actor.role, Action.SCREENING_VIEW),
         "screening": latest_screening(actor, patient),
+        "can_run_sessions": role_can(actor.role, Action.SESSION_RUN),
+        "dosing_sessions": recent_sessions(actor, patient),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),

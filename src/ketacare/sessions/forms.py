@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+
+from ketacare.clinical.monitoring import PregnancyStatus
+from ketacare.clinical.routes import Route
+
+
+class VitalsForm(forms.Form):
+    systolic_mmhg = forms.IntegerField(min_value=40, max_value=300, label="Systolic (mmHg)")
+    diastolic_mmhg = forms.IntegerField(min_value=20, max_value=200, label="Diastolic (mmHg)")
+    heart_rate_bpm = forms.IntegerField(
+        required=False, min_value=20, max_value=250, label="Heart rate (/min)"
+    )
+    spo2_percent = forms.IntegerField(required=False, min_value=50, max_value=100, label="SpO2 (%)")
+
+
+class ReadingForm(VitalsForm):
+    moaas = forms.TypedChoiceField(
+        choices=[("", "not assessed"), *[(n, str(n)) for n in range(5, -1, -1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="MOAA/S (5 = awake, 0 = no response)",
+    )
+
+
+class StartSessionForm(VitalsForm):
+    route = forms.ChoiceField(choices=[(r.value, r.label) for r in Route], initial="iv")
+    dose_mg_per_kg = forms.FloatField(
+        required=False, min_value=0.01, max_value=10, label="Dose (mg/kg)"
+    )
+    dose_mg = forms.FloatField(required=False, min_value=1, max_value=1000, label="Dose (mg)")
+    infusion_minutes = forms.IntegerField(
+        required=False, min_value=1, max_value=240, label="Infusion time (min, IV)"
+    )
+    pregnancy = forms.ChoiceField(choices=[(p.value, p.value) for p in PregnancyStatus])
+    phq9_item9_today = forms.TypedChoiceField(
+        choices=[("", "not asked"), *[(n, str(n)) for n in range(4)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="PHQ-9 item 9 today",
+    )
+    cssrs_risk_today = forms.ChoiceField(
+        choices=[("", "not screened"), *[(r, r) for r in ("none", "low", "moderate", "high")]],
+        required=False,
+        label="C-SSRS today",
+    )
+    review_note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Review note",
+        help_text="Needed when the pre-dose check asks for review.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Override reason (prescriber)",
+        help_text="Only to pass a hard stop (no-go or a dose above the limit).",
+    )
+    field_order = [
+        "route",
+        "dose_mg_per_kg",
+        "dose_mg",
+        "infusion_minutes",
+        "systolic_mmhg",
+        "diastolic_mmhg",
+        "heart_rate_bpm",
+        "spo2_percent",
+        "pregnancy",
+        "phq9_item9_today",
+        "cssrs_risk_today",
+        "review_note",
+        "override_reason",
+    ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (data.get("dose_mg") is None) == (data.get("dose_mg_per_kg") is None):
+            raise forms.ValidationError("Give the dose either in mg/kg or in mg, not both.")
+        if data.get("infusion_minutes") and data.get("route") != Route.IV_RACEMIC.value:
+            self.add_error("infusion_minutes", "An infusion time applies to IV only.")
+        return data
+
+
+class DischargeForm(forms.Form):
+    alert_and_oriented = forms.BooleanField(required=False, label="Alert and oriented")
+    escort_present = forms.BooleanField(required=False, label="Escort present to take them home")
+    clinician_judges_stable = forms.BooleanField(required=False, label="Clinician judges stable")

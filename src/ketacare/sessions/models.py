@@ -1,0 +1,88 @@
+"""A dosing session: the pre-dose check, the dose, vital signs until discharge.
+
+Decisions are stored as they were shown (findings, alerts, unmet discharge criteria with
+their sources), so the record explains itself later. Readings are never edited.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ketacare.clinical.routes import Route
+
+ROUTE_CHOICES = [(route.value, route.label) for route in Route]
+
+
+class SessionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    DISCHARGED = "discharged", "Discharged"
+    NOT_DOSED = "not_dosed", "Not dosed"
+
+
+class DosingSession(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="dosing_sessions"
+    )
+    route = models.CharField(max_length=20, choices=ROUTE_CHOICES)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS
+    )
+    weight_kg = models.DecimalField(max_digits=5, decimal_places=1)
+    dose_mg = models.FloatField()
+    infusion_minutes = models.PositiveIntegerField(null=True, blank=True)
+    dose_limit_mg = models.FloatField()
+    dose_limit_source = models.CharField(max_length=120)
+    predose_vitals = models.JSONField()
+    predose_decision = models.CharField(max_length=20)
+    predose_findings = models.JSONField(default=list)
+    overrides = models.JSONField(
+        default=list, help_text="Each hard stop passed with its recorded reason and clinician."
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    discharge_instructions = models.JSONField(default=list)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["clinic", "patient", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} session of {self.patient} ({self.started_at:%Y-%m-%d})"
+
+    @property
+    def route_enum(self) -> Route:
+        return Route(self.route)
+
+
+class VitalSignsReading(models.Model):
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+    session = models.ForeignKey(DosingSession, on_delete=models.PROTECT, related_name="readings")
+    taken_at = models.DateTimeField(default=timezone.now)
+    systolic_mmhg = models.PositiveSmallIntegerField()
+    diastolic_mmhg = models.PositiveSmallIntegerField()
+    heart_rate_bpm = models.PositiveSmallIntegerField(null=True, blank=True)
+    spo2_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    moaas = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="MOAA/S")
+    alerts = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.systolic_mmhg}/{self.diastolic_mmhg} at {self.taken_at:%H:%M}"
+
+    @property
+    def minute(self) -> int:
+        return int((self.taken_at - self.session.started_at).total_seconds() // 60)

@@ -1,0 +1,285 @@
+"""Dosing-session use cases: start (pre-dose check and dose, with hard stops), record vital
+signs (in-session alerts), discharge (readiness). The rules are the clinical core's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.audit.services import record
+from ketacare.clinical import dosing, monitoring
+from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
+from ketacare.clinical.routes import Route
+from ketacare.clinical.vitals import VitalSigns
+from ketacare.patients.access import get_patient_for
+from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    route: Route
+    vitals: VitalSigns
+    pregnancy: monitoring.PregnancyStatus
+    dose_mg: float | None = None
+    dose_mg_per_kg: float | None = None
+    infusion_minutes: int | None = None
+    phq9_item9_today: int | None = None
+    cssrs_risk_today: str | None = None
+    review_note: str = ""
+    override_reason: str = ""
+
+
+def _vitals_json(vitals: VitalSigns) -> dict[str, int | None]:
+    return {
+        "systolic_mmhg": vitals.systolic_mmhg,
+        "diastolic_mmhg": vitals.diastolic_mmhg,
+        "heart_rate_bpm": vitals.heart_rate_bpm,
+        "spo2_percent": vitals.spo2_percent,
+    }
+
+
+def _vitals(data: dict[str, Any]) -> VitalSigns:
+    return VitalSigns(
+        data["systolic_mmhg"],
+        data["diastolic_mmhg"],
+        data.get("heart_rate_bpm"),
+        data.get("spo2_percent"),
+    )
+
+
+def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverride:
+    """Only a prescriber may pass a hard stop, and only with a recorded reason."""
+    if not role_can(actor.role, Action.DOSE_OVERRIDE):
+        raise ValidationError({"override_reason": f"{what} Only a prescriber may override it."})
+    if not start.override_reason.strip():
+        raise ValidationError(
+            {"override_reason": f"{what} To dose anyway, record the reason for the override."}
+        )
+    return dosing.DoseOverride(start.override_reason.strip()[:500], actor.label)
+
+
+def _predose(actor: Actor, start: SessionStart) -> tuple[monitoring.PredoseDecision, list[Any]]:
+    try:
+        decision = monitoring.predose_check(
+            monitoring.PredoseInput(
+                start.route,
+                start.vitals,
+                start.pregnancy,
+                start.phq9_item9_today,
+                start.cssrs_risk_today,
+            )
+        )
+    except ClinicalRuleError as exc:
+        raise ValidationError({"__all__": str(exc)}) from exc
+    passed: list[Any] = []
+    reasons = "; ".join(f"{f.reason} ({f.source})" for f in decision.findings)
+    if decision.decision is monitoring.Decision.NO_GO:
+        override = _override(actor, start, f"Pre-dose check says no-go: {reasons}.")
+        passed.append(
+            {
+                "stop": "pre-dose no-go",
+                "findings": reasons,
+                "reason": override.reason,
+                "by": override.authorised_by,
+            }
+        )
+    elif decision.decision is monitoring.Decision.REVIEW:
+        if not start.review_note.strip():
+            raise ValidationError(
+                {"review_note": f"Review needed: {reasons}. Record what was reviewed."}
+            )
+        passed.append(
+            {
+                "stop": "pre-dose review",
+                "findings": reasons,
+                "reason": start.review_note.strip()[:500],
+                "by": actor.label,
+            }
+        )
+    return decision, passed
+
+
+def _dose(actor: Actor, start: SessionStart, weight_kg: float) -> tuple[Any, list[Any]]:
+    try:
+        return dosing.calculate_dose(
+            start.route,
+            weight_kg=weight_kg,
+            dose_mg_per_kg=start.dose_mg_per_kg,
+            dose_mg=start.dose_mg,
+        ), []
+    except DoseAboveLimit as exc:
+        override = _override(actor, start, f"{exc}.")
+    except ClinicalRuleError as exc:
+        raise ValidationError({"dose_mg": str(exc)}) from exc
+    calc = dosing.calculate_dose(
+        start.route,
+        weight_kg=weight_kg,
+        dose_mg_per_kg=start.dose_mg_per_kg,
+        dose_mg=start.dose_mg,
+        override=override,
+    )
+    return calc, [
+        {
+            "stop": "dose above limit",
+            "findings": f"{calc.dose_mg:g} mg > {calc.limit_mg:g} mg ({calc.limit_source})",
+            "reason": override.reason,
+            "by": override.authorised_by,
+        }
+    ]
+
+
+@transaction.atomic
+def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingSession:
+    patient = get_patient_for(actor, patient_id, Action.SESSION_RUN)
+    decision, passed = _predose(actor, start)
+    calc, dose_overrides = _dose(actor, start, float(patient.weight_kg))
+    session = DosingSession.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        route=start.route.value,
+        weight_kg=patient.weight_kg,
+        dose_mg=calc.dose_mg,
+        infusion_minutes=start.infusion_minutes if start.route is Route.IV_RACEMIC else None,
+        dose_limit_mg=calc.limit_mg,
+        dose_limit_source=calc.limit_source,
+        predose_vitals=_vitals_json(start.vitals),
+        predose_decision=str(decision.decision),
+        predose_findings=[
+            {"decision": str(f.decision), "reason": f.reason, "source": f.source}
+            for f in decision.findings
+        ],
+        overrides=passed + dose_overrides,
+        started_by=actor.user,
+    )
+    record(
+        actor,
+        "create",
+        "dosing_session",
+        session.public_id,
+        patient_id=patient.public_id,
+        detail={
+            "route": session.route,
+            "dose_mg": session.dose_mg,
+            "predose": session.predose_decision,
+            "overrides": session.overrides,
+        },
+    )
+    return session
+
+
+def _session_for(
+    actor: Actor, session_id: Any, action: str, *, lock: bool = False
+) -> DosingSession:
+    query = DosingSession.objects.select_related("patient")
+    try:
+        session = (query.select_for_update() if lock else query).get(public_id=session_id)
+    except (DosingSession.DoesNotExist, ValueError, ValidationError) as exc:
+        raise OutOfReach("No such session.") from exc
+    get_patient_for(actor, session.patient.public_id, action)
+    return session
+
+
+@transaction.atomic
+def view_session(actor: Actor, session_id: Any) -> DosingSession:
+    session = _session_for(actor, session_id, Action.SESSION_VIEW)
+    record(actor, "read", "dosing_session", session.public_id, patient_id=session.patient.public_id)
+    return session
+
+
+@transaction.atomic
+def record_vitals(
+    actor: Actor, session_id: Any, vitals_data: dict[str, Any], moaas: int | None
+) -> VitalSignsReading:
+    session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    if session.status != SessionStatus.IN_PROGRESS:
+        raise ValidationError({"__all__": "This session has ended; readings are closed."})
+    try:
+        current = _vitals(vitals_data)
+        alerts = monitoring.in_session_alerts(_vitals(session.predose_vitals), current, moaas=moaas)
+    except ClinicalRuleError as exc:
+        raise ValidationError({"systolic_mmhg": str(exc)}) from exc
+    reading = VitalSignsReading.objects.create(
+        clinic=session.clinic,
+        session=session,
+        moaas=moaas,
+        recorded_by=actor.user,
+        alerts=[{"kind": str(a.kind), "message": a.message, "source": a.source} for a in alerts],
+        **_vitals_json(current),
+    )
+    record(
+        actor,
+        "create",
+        "vital_signs",
+        reading.pk,
+        patient_id=session.patient.public_id,
+        detail={"session": str(session.public_id), "alerts": [str(a.kind) for a in alerts]},
+    )
+    return reading
+
+
+def minutes_observed(session: DosingSession) -> int:
+    """Esketamine from the first device, IM from the injection, IV from the infusion's end
+    (DischargeInput's definition)."""
+    start = session.started_at
+    if session.route == Route.IV_RACEMIC and session.infusion_minutes:
+        start += timedelta(minutes=session.infusion_minutes)
+    return max(0, int((timezone.now() - start).total_seconds() // 60))
+
+
+@transaction.atomic
+def discharge(
+    actor: Actor,
+    session_id: Any,
+    *,
+    alert_and_oriented: bool,
+    escort_present: bool,
+    clinician_judges_stable: bool,
+) -> monitoring.DischargeReadiness:
+    """Discharge when every criterion is met; otherwise say which are not, and keep watching."""
+    session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    if session.status != SessionStatus.IN_PROGRESS:
+        raise ValidationError({"__all__": "This session has already ended."})
+    last = session.readings.order_by("-taken_at", "-id").first()
+    if last is None:
+        raise ValidationError({"__all__": "Record vital signs before discharge."})
+    readiness = monitoring.discharge_readiness(
+        monitoring.DischargeInput(
+            route=session.route_enum,
+            minutes_observed=minutes_observed(session),
+            predose=_vitals(session.predose_vitals),
+            current=_vitals({f: getattr(last, f) for f in session.predose_vitals}),
+            alert_and_oriented=alert_and_oriented,
+            escort_present=escort_present,
+            clinician_judges_stable=clinician_judges_stable,
+            moaas=last.moaas,
+        )
+    )
+    if readiness.is_ready_for_discharge:
+        session.status = SessionStatus.DISCHARGED
+        session.discharged_at = timezone.now()
+        session.discharge_instructions = list(readiness.instructions)
+        session.save(update_fields=["status", "discharged_at", "discharge_instructions"])
+    record(
+        actor,
+        "update",
+        "dosing_session",
+        session.public_id,
+        patient_id=session.patient.public_id,
+        detail={"discharged": readiness.is_ready_for_discharge, "unmet": list(readiness.unmet)},
+    )
+    return readiness
+
+
+def recent_sessions(actor: Actor, patient: Any, limit: int = 10) -> list[DosingSession] | None:
+    """For the chart (already an audited read of the patient); None when the role may not see
+    sessions."""
+    if not role_can(actor.role, Action.SESSION_VIEW):
+        return None
+    return list(DosingSession.objects.filter(clinic_id=patient.clinic_id, patient=patient)[:limit])

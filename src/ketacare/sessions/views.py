@@ -1,0 +1,159 @@
+"""Dosing-session pages: start (with the pre-dose check and hard stops), the live session
+(readings, alerts, vitals chart), discharge."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action, role_can
+from ketacare.clinical import monitoring
+from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical.routes import Route
+from ketacare.clinical.vitals import VitalSigns
+from ketacare.measures.services import open_alerts
+from ketacare.patients.access import get_patient_for
+from ketacare.sessions import services
+from ketacare.sessions.charts import session_vitals_svg
+from ketacare.sessions.forms import DischargeForm, ReadingForm, StartSessionForm
+from ketacare.sessions.models import DosingSession
+
+
+def _start_from(form: StartSessionForm) -> services.SessionStart:
+    data = form.cleaned_data
+    try:
+        vitals = VitalSigns(
+            data["systolic_mmhg"],
+            data["diastolic_mmhg"],
+            data.get("heart_rate_bpm"),
+            data.get("spo2_percent"),
+        )
+    except ClinicalRuleError as exc:
+        raise ValidationError({"systolic_mmhg": str(exc)}) from exc
+    return services.SessionStart(
+        route=Route(data["route"]),
+        vitals=vitals,
+        pregnancy=monitoring.PregnancyStatus(data["pregnancy"]),
+        dose_mg=data.get("dose_mg"),
+        dose_mg_per_kg=data.get("dose_mg_per_kg"),
+        infusion_minutes=data.get("infusion_minutes"),
+        phq9_item9_today=data.get("phq9_item9_today"),
+        cssrs_risk_today=data.get("cssrs_risk_today") or None,
+        review_note=data.get("review_note", ""),
+        override_reason=data.get("override_reason", ""),
+    )
+
+
+@login_required
+def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = get_patient_for(actor, public_id, Action.SESSION_RUN)
+    initial = {"route": "iv", "dose_mg_per_kg": 0.5, "infusion_minutes": 40}
+    form = StartSessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.start_session(actor, public_id, _start_from(form))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Session started: {session.dose_mg:g} mg.")
+            return redirect("session-detail", session_id=session.public_id)
+    context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}
+    return render(request, "sessions/start.html", context, status=422 if form.errors else 200)
+
+
+def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> HttpResponse:
+    actor = actor_from_request(request)
+    schedule = monitoring.vitals_schedule(
+        session.route_enum, infusion_minutes=session.infusion_minutes or 40
+    )
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "readings": list(session.readings.all()),
+        "schedule": schedule,
+        "minutes_observed": services.minutes_observed(session),
+        "can_run": role_can(actor.role, Action.SESSION_RUN) and session.status == "in_progress",
+        "reading_form": extra.pop("reading_form", None) or ReadingForm(),
+        "discharge_form": extra.pop("discharge_form", None) or DischargeForm(),
+        "open_alerts": open_alerts(actor, session.patient),
+        **extra,
+    }
+    status = 422 if extra.get("failed") else 200
+    return render(request, "sessions/detail.html", context, status=status)
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    session = services.view_session(actor_from_request(request), session_id)
+    return _detail(request, session)
+
+
+@require_POST
+@login_required
+def add_reading(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = ReadingForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        moaas = data.pop("moaas")
+        try:
+            reading = services.record_vitals(actor, session_id, data, moaas)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if reading.alerts:
+                messages.error(request, "Alert: " + "; ".join(a["message"] for a in reading.alerts))
+            return redirect("session-detail", session_id=session_id)
+    session = services.view_session(actor, session_id)
+    return _detail(request, session, reading_form=form, failed=True)
+
+
+@require_POST
+@login_required
+def discharge(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = DischargeForm(request.POST)
+    form.is_valid()
+    try:
+        readiness = services.discharge(actor, session_id, **form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _detail(
+            request, services.view_session(actor, session_id), discharge_form=form, failed=True
+        )
+    if readiness.is_ready_for_discharge:
+        messages.success(request, "Discharged. " + " ".join(readiness.instructions))
+        return redirect("session-detail", session_id=session_id)
+    session = services.view_session(actor, session_id)
+    return _detail(request, session, discharge_form=form, unmet=readiness.unmet, failed=True)
+
+
+@csp_override({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
+@login_required
+def vitals_chart(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    session = services.view_session(actor_from_request(request), session_id)
+    readings = list(session.readings.all())
+    planned = [
+        check.minute
+        for check in monitoring.vitals_schedule(
+            session.route_enum, infusion_minutes=session.infusion_minutes or 40
+        )
+    ]
+    svg = session_vitals_svg(
+        [r.minute for r in readings],
+        [r.systolic_mmhg for r in readings],
+        [r.diastolic_mmhg for r in readings],
+        [r.heart_rate_bpm for r in readings],
+        planned,
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
