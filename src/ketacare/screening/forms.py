@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from ketacare.clinical.eligibility import (
     Diagnosis,
@@ -13,8 +14,7 @@ from ketacare.clinical.eligibility import (
     Medicine,
     ScreeningInput,
 )
-from ketacare.clinical.errors import ClinicalRuleError
-from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical_input import vital_signs
 
 CSSRS_CHOICES = [("", "not screened"), ("none", "none"), ("low", "low"),
                  ("moderate", "moderate"), ("high", "high")]  # fmt: skip
@@ -60,10 +60,9 @@ class ScreeningForm(forms.Form):
         the form as errors."""
         data = self.cleaned_data
         try:
-            vitals = VitalSigns(data["systolic_mmhg"], data["diastolic_mmhg"],
-                                data.get("heart_rate_bpm"), data.get("spo2_percent"))  # fmt: skip
-        except ClinicalRuleError as exc:
-            raise forms.ValidationError({"systolic_mmhg": str(exc)}) from exc
+            vitals = vital_signs(data)
+        except DjangoValidationError as exc:
+            raise forms.ValidationError(exc.message_dict) from exc
         return ScreeningInput(
             diagnoses=frozenset(Diagnosis(d) for d in data["diagnoses"]),
             failed_adequate_antidepressant_trials=data["failed_adequate_antidepressant_trials"],

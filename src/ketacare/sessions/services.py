@@ -18,6 +18,7 @@ from ketacare.clinical import dosing, monitoring
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
 from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical_input import vital_signs
 from ketacare.patients.access import get_patient_for
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
 
@@ -43,15 +44,6 @@ def _vitals_json(vitals: VitalSigns) -> dict[str, int | None]:
         "heart_rate_bpm": vitals.heart_rate_bpm,
         "spo2_percent": vitals.spo2_percent,
     }
-
-
-def _vitals(data: dict[str, Any]) -> VitalSigns:
-    return VitalSigns(
-        data["systolic_mmhg"],
-        data["diastolic_mmhg"],
-        data.get("heart_rate_bpm"),
-        data.get("spo2_percent"),
-    )
 
 
 def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverride:
@@ -201,8 +193,10 @@ def record_vitals(
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
     try:
-        current = _vitals(vitals_data)
-        alerts = monitoring.in_session_alerts(_vitals(session.predose_vitals), current, moaas=moaas)
+        current = vital_signs(vitals_data)
+        alerts = monitoring.in_session_alerts(
+            vital_signs(session.predose_vitals), current, moaas=moaas
+        )
     except ClinicalRuleError as exc:
         raise ValidationError({"systolic_mmhg": str(exc)}) from exc
     reading = VitalSignsReading.objects.create(
@@ -253,8 +247,8 @@ def discharge(
         monitoring.DischargeInput(
             route=session.route_enum,
             minutes_observed=minutes_observed(session),
-            predose=_vitals(session.predose_vitals),
-            current=_vitals({f: getattr(last, f) for f in session.predose_vitals}),
+            predose=vital_signs(session.predose_vitals),
+            current=vital_signs({f: getattr(last, f) for f in session.predose_vitals}),
             alert_and_oriented=alert_and_oriented,
             escort_present=escort_present,
             clinician_judges_stable=clinician_judges_stable,

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical import monitoring
-from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.routes import Route
-from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical_input import vital_signs
 from ketacare.measures.services import open_alerts
 from ketacare.patients.access import get_patient_for
 from ketacare.sessions import services
@@ -29,15 +28,7 @@ from ketacare.sessions.models import DosingSession
 
 def _start_from(form: StartSessionForm) -> services.SessionStart:
     data = form.cleaned_data
-    try:
-        vitals = VitalSigns(
-            data["systolic_mmhg"],
-            data["diastolic_mmhg"],
-            data.get("heart_rate_bpm"),
-            data.get("spo2_percent"),
-        )
-    except ClinicalRuleError as exc:
-        raise ValidationError({"systolic_mmhg": str(exc)}) from exc
+    vitals = vital_signs(data)
     return services.SessionStart(
         route=Route(data["route"]),
         vitals=vitals,
