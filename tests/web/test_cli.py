@@ -41,11 +41,19 @@ def test_migrate_and_demo_are_idempotent_and_load_40_patients_with_every_role(en
 
 def test_createclinic_createuser_and_createtoken(env):
     run(env, "migrate")
-    made = run(env, "createclinic", "Lakeside Clinic", "--states", "ca,or", "--time-zone",
-               "America/Los_Angeles")  # fmt: skip
+    made = run(
+        env,
+        "createclinic",
+        "Lakeside Clinic",
+        "--states",
+        "ca,or",
+        "--time-zone",
+        "America/Los_Angeles",
+    )
     assert made.returncode == 0 and "slug lakeside-clinic" in made.stdout
-    user = run(env, "createuser", "rn@lakeside.example", "--clinic", "lakeside-clinic",
-               "--role", "nurse")  # fmt: skip
+    user = run(
+        env, "createuser", "rn@lakeside.example", "--clinic", "lakeside-clinic", "--role", "nurse"
+    )
     assert user.returncode == 0, user.stderr
     token = run(env, "createtoken", "rn@lakeside.example")
     assert token.returncode == 0 and token.stdout.startswith("kc_")
@@ -61,15 +69,26 @@ def test_bad_cli_input_exits_2_with_the_reason(env):
     assert no_clinic.returncode == 2 and "no clinic" in no_clinic.stderr
     weak = run({**env, "KETACARE_PASSWORD": "short"}, "createclinic", "Weak")
     assert weak.returncode == 0
-    weak_user = run({**env, "KETACARE_PASSWORD": "short"}, "createuser", "w@weak.example",
-                    "--clinic", "weak", "--role", "nurse")  # fmt: skip
+    weak_user = run(
+        {**env, "KETACARE_PASSWORD": "short"},
+        "createuser",
+        "w@weak.example",
+        "--clinic",
+        "weak",
+        "--role",
+        "nurse",
+    )
     assert weak_user.returncode == 2 and "too short" in weak_user.stderr
     assert run(env, "createuser", "x@y.example").returncode == 2  # argparse: --clinic missing
 
 
 def test_deploy_checks_pass_in_production_mode(env):
-    prod = {**env, "KETACARE_ENV": "production", "SECRET_KEY": "p" * 64 + "-Xy9!",
-            "ALLOWED_HOSTS": "clinic.example.org"}  # fmt: skip
+    prod = {
+        **env,
+        "KETACARE_ENV": "production",
+        "SECRET_KEY": "p" * 64 + "-Xy9!",
+        "ALLOWED_HOSTS": "clinic.example.org",
+    }
     result = run(prod, "check", "--deploy")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
@@ -88,8 +107,13 @@ def test_production_serve_runs_gunicorn_with_static_files_and_security_headers(e
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    prod = {**env, "KETACARE_ENV": "production", "SECRET_KEY": "s" * 60 + "-Zq7!",
-            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+    prod = {
+        **env,
+        "KETACARE_ENV": "production",
+        "SECRET_KEY": "s" * 60 + "-Zq7!",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+    }
     assert run(prod, "migrate").returncode == 0
     argv = [*KETACARE, "serve", "--port", str(port), "--workers", "1"]
     server = subprocess.Popen(argv, env=prod, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -117,3 +141,46 @@ def test_production_serve_runs_gunicorn_with_static_files_and_security_headers(e
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_concurrent_audited_requests_on_sqlite_all_succeed(env):
+    """Each API read writes an audit entry; on the default SQLite file, parallel requests must
+    queue for the write lock, never fail with 'database is locked'."""
+    import socket
+    import time
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert run(env, "migrate").returncode == 0
+    assert run(env, "demo", "--patients", "5").returncode == 0
+    token = run(env, "createtoken", "nurse@riverside.example").stdout.strip()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [*KETACARE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/patients/"
+
+    def get(_: int) -> int:
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+
+    try:
+        for _ in range(100):
+            try:
+                get(0)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(get, range(40)))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert statuses == [200] * 40
+    assert run(env, "audit", "verify").returncode == 0
