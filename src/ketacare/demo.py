@@ -11,13 +11,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Role
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.services import create_clinic
+from ketacare.demo_history import load_history
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.services import create_patient
 
@@ -84,7 +84,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
             continue
         create_patient(_admin_actor(clinic), data)
         created += 1
-    _load_scale_history(clinic, rng)
+    load_history(clinic, _actor(clinic, Role.NURSE), rng)
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
@@ -104,46 +104,3 @@ def _actor(clinic: Clinic, role: Role) -> Actor:
 
 def _admin_actor(clinic: Clinic) -> Actor:
     return _actor(clinic, Role.CLINIC_ADMIN)
-
-
-# Invented courses, shaped like the reports in shared/domain (fast drop, fading), only so
-# the demo charts have something to show: fraction of baseline at each weekly visit.
-COURSES = {
-    "remission": [1.0, 0.45, 0.3, 0.2, 0.15, 0.15, 0.2, 0.15, 0.1, 0.15, 0.2, 0.15, 0.15],
-    "response": [1.0, 0.6, 0.5, 0.45, 0.4, 0.45, 0.4, 0.45, 0.5, 0.45, 0.4, 0.45, 0.45],
-    "relapse": [1.0, 0.5, 0.35, 0.3, 0.3, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.85],
-    "non-response": [1.0, 0.95, 0.9, 0.85, 0.9, 0.85, 0.8, 0.85, 0.9, 0.85, 0.85, 0.8, 0.85],
-}
-
-
-def _phq9_answers(total: int, rng: random.Random, item9: int = 0) -> list[int]:
-    """Nine answers (0-3) summing to `total`, spread over items 1-8, item 9 as given."""
-    answers = [0] * 8
-    for _ in range(min(total - item9, 24)):
-        answers[rng.choice([i for i in range(8) if answers[i] < 3])] += 1
-    return [*answers, item9]
-
-
-def _load_scale_history(clinic: Clinic, rng: random.Random) -> None:
-    """About three months of weekly PHQ-9s per patient; a few raise safety alerts."""
-    from ketacare.measures.models import ScaleResponse
-    from ketacare.measures.services import acknowledge_alert, record_scale
-
-    if ScaleResponse.objects.filter(clinic=clinic).exists():
-        return
-    nurse = _actor(clinic, Role.NURSE)
-    now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
-    for index, patient in enumerate(Patient.objects.filter(clinic=clinic).order_by("mrn")):
-        course = COURSES[list(COURSES)[index % len(COURSES)]]
-        baseline = rng.randrange(15, 25)
-        start = now - timedelta(days=7 * (len(course) - 1) + rng.randrange(0, 14))
-        for week, fraction in enumerate(course):
-            total = max(0, min(24, round(baseline * fraction) + rng.randrange(-1, 2)))
-            item9 = 1 if week == 0 and index % 9 == 4 else 0
-            response = record_scale(nurse, patient.public_id, "phq9",
-                                    _phq9_answers(total, rng, item9),
-                                    start + timedelta(days=7 * week))  # fmt: skip
-            alert = response.safetyalert_set.first()
-            if alert is not None and index % 2 == 0:
-                note = "Safety plan reviewed; no plan or intent; prescriber informed."
-                acknowledge_alert(nurse, alert.public_id, note)

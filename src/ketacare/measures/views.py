@@ -20,6 +20,7 @@ from ketacare.measures.charts import trajectory_svg
 from ketacare.measures.forms import ScaleForm
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.patients.access import get_patient_for
+from ketacare.treatment.forecast_service import madrs_forecast
 
 
 @login_required
@@ -30,6 +31,7 @@ def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "patient": patient,
         "progress": progress_by_instrument(responses),
+        "forecast": madrs_forecast(actor, patient, responses),
         "instruments": instruments.INSTRUMENTS.values(),
         "can_record": role_can(actor.role, Action.SCALE_RECORD),
         "open_alerts": services.open_alerts(actor, patient),

@@ -1,0 +1,100 @@
+"""The MADRS forecast on the scales page: from this patient's sessions and scores, with its
+basis, and withheld when the model cannot reproduce the course."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ketacare.measures import services as measures
+from ketacare.sessions.models import DosingSession, SessionStatus
+from ketacare.treatment.forecast import SessionDose, regimen_from
+from tests.conftest import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+def add_infusions(patient, days_ago):  # type: ignore[no-untyped-def]
+    for ago in days_ago:
+        DosingSession.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            route="iv",
+            status=SessionStatus.DISCHARGED,
+            weight_kg=patient.weight_kg,
+            dose_mg=34,
+            infusion_minutes=40,
+            dose_limit_mg=51,
+            dose_limit_source="K1, K7",
+            predose_vitals={"systolic_mmhg": 120, "diastolic_mmhg": 80},
+            predose_decision="go",
+            started_at=timezone.now() - timedelta(days=ago),
+        )
+
+
+def add_madrs(world, scores_days_ago):  # type: ignore[no-untyped-def]
+    nurse = actor_for(world.users_a["nurse"], world.clinic_a, "nurse")
+    for total, ago in scores_days_ago:
+        answers = [min(6, max(0, total - 6 * i)) for i in range(10)]
+        measures.record_scale(
+            nurse, world.patient_a.public_id, "madrs", answers, timezone.now() - timedelta(days=ago)
+        )
+
+
+def test_regimen_takes_the_latest_drug_course_from_day_zero():
+    now = timezone.now()
+    doses = [
+        SessionDose("esketamine", now - timedelta(days=400), 56, None),
+        SessionDose("iv", now - timedelta(days=9), 34, 40),
+        SessionDose("iv", now - timedelta(days=7), 34, 40),
+    ]
+    course = regimen_from(doses)
+    assert course is not None
+    regimen, first = course
+    assert regimen.routes == ("iv",) and len(regimen.doses) == 2
+    assert first == now - timedelta(days=9)
+    assert regimen.doses[1].start_min == pytest.approx(2 * 24 * 60)
+    assert regimen.doses[0].duration_min == 40
+
+
+def test_a_course_the_model_explains_gets_a_band_and_its_basis(world, client_as):
+    add_infusions(world.patient_a, [9, 7, 5])
+    add_madrs(world, [(33, 10), (16, 8), (18, 6), (16, 3), (19, 0)])
+    page = client_as(world.users_a["prescriber"]).get(
+        reverse("scale-history", args=[world.patient_a.public_id])
+    )
+    html = page.content.decode()
+    assert 'data-testid="forecast"' in html
+    assert "Based on 3 recorded dose(s) and 5 MADRS score(s)" in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert 'data-testid="forecast-withheld"' not in html
+
+
+def test_a_course_the_model_cannot_explain_gets_no_forecast(world, client_as):
+    add_infusions(world.patient_a, [90, 88, 86])
+    add_madrs(world, [(30, 91), (12, 85), (45, 40), (50, 1)])  # worse than baseline, long after
+    html = (
+        client_as(world.users_a["prescriber"])
+        .get(reverse("scale-history", args=[world.patient_a.public_id]))
+        .content.decode()
+    )
+    assert 'data-testid="forecast-withheld"' in html
+    assert "data:image/svg+xml" not in html
+
+
+def test_no_forecast_without_sessions_or_for_roles_outside_the_care_team(world, client_as):
+    add_madrs(world, [(33, 10), (16, 8)])
+    html = (
+        client_as(world.users_a["nurse"])
+        .get(reverse("scale-history", args=[world.patient_a.public_id]))
+        .content.decode()
+    )
+    assert 'data-testid="forecast"' not in html  # no sessions yet
+    add_infusions(world.patient_a, [9])
+    own = client_as(world.users_a["patient"]).get(
+        reverse("scale-history", args=[world.patient_a.public_id])
+    )
+    assert own.status_code == 200 and 'data-testid="forecast"' not in own.content.decode()
