@@ -66,10 +66,17 @@ def members_for(actor: Actor) -> QuerySet[Membership]:
 
 
 def get_member_for(actor: Actor, user_id: int) -> Membership:
+    """Like the patient gate: 404 outside the actor's clinic, then 403 if the role may not."""
+    if actor.clinic is None:
+        raise OutOfReach("No such user in this clinic.")
     try:
-        return members_for(actor).get(user_id=user_id)
+        member = Membership.objects.select_related("user").get(
+            clinic_id=actor.clinic.pk, user_id=user_id
+        )
     except Membership.DoesNotExist as exc:
         raise OutOfReach("No such user in this clinic.") from exc
+    require(actor, Action.STAFF_MANAGE)
+    return member
 
 
 def locked_out_emails(emails: list[str]) -> set[str]:
