@@ -36,6 +36,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
     from ketacare.measures.models import SafetyAlert, ScaleResponse
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
+    from ketacare.treatment.models import TreatmentPlan
 
     b = world.patient_b.public_id
     nurse = client_as(world.users_b["nurse"])
@@ -65,6 +66,10 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
             "pregnancy": "not pregnant",
         },
     )
+    client_as(world.users_b["prescriber"]).post(
+        f"/patients/{b}/plans/new/",
+        {"template": "iv-induction", "start_on": "2099-01-05"},
+    )
     token, _ = ApiToken.issue(world.users_b["nurse"])
     return {
         "public_id": b,
@@ -75,6 +80,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
         "session_id": DosingSession.objects.get(patient=world.patient_b).public_id,
         "user_id": world.users_b["nurse"].pk,
         "token_id": token.pk,
+        "plan_id": TreatmentPlan.objects.get(patient=world.patient_b).public_id,
         "instrument": "phq9",  # not an object: any valid value
     }
 

@@ -40,6 +40,8 @@ class Action(models.TextChoices):
     SESSION_VIEW = "session.view", "See dosing sessions"
     SESSION_RUN = "session.run", "Run a dosing session (start, vitals, discharge)"
     DOSE_OVERRIDE = "dose.override", "Pass a hard stop with a recorded reason"
+    PLAN_VIEW = "plan.view", "See treatment plans and their schedule"
+    PLAN_CREATE = "plan.create", "Create a treatment plan"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -50,6 +52,7 @@ _CARE_TEAM = (
     Action.ALERT_ACKNOWLEDGE,
     Action.SCREENING_VIEW,
     Action.SESSION_VIEW,
+    Action.PLAN_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.access).
@@ -73,6 +76,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
             Action.DOSE_OVERRIDE,
+            Action.PLAN_CREATE,
             *_CARE_TEAM,
         }
     ),
@@ -88,10 +92,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     ),
     Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
     Role.FRONT_DESK: frozenset(
-        {Action.PATIENT_VIEW, Action.PATIENT_CREATE, Action.PATIENT_EDIT, Action.PORTAL_INVITE}
+        {
+            Action.PATIENT_VIEW,
+            Action.PATIENT_CREATE,
+            Action.PATIENT_EDIT,
+            Action.PORTAL_INVITE,
+            Action.PLAN_VIEW,  # front desk books the sessions
+        }
     ),
-    # Patients fill in their own scales and see their own scores (their record only).
-    Role.PATIENT: frozenset({Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_RECORD}),
+    # Patients fill in their own scales, see their scores and their plan (their record only).
+    Role.PATIENT: frozenset(
+        {Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_RECORD, Action.PLAN_VIEW}
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from ketacare.measures import views as measures
 from ketacare.patients import views as patients
 from ketacare.screening import views as screening
 from ketacare.sessions import views as sessions
+from ketacare.treatment import plan_views
 from ketacare.treatment import views as treatment
 from ketacare.web import views as web
 
@@ -45,6 +46,8 @@ urlpatterns = [
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
+    path("patients/<uuid:public_id>/plans/new/", plan_views.new_plan, name="plan-new"),
+    path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan-detail"),
     path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),
     path("screenings/<uuid:screening_id>/", screening.screening_detail, name="screening-detail"),
     path("patients/<uuid:public_id>/sessions/new/", sessions.start_session, name="session-new"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
@@ -20,6 +21,7 @@ from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
+from ketacare.treatment.plans import current_plan
 
 PAGE_SIZE = 50
 
@@ -92,6 +94,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = services.view_patient(actor, public_id)
     can_see_scales = role_can(actor.role, Action.SCALE_VIEW)
+    plan = current_plan(actor, patient)
     responses = current_responses(patient) if can_see_scales else []
     context = {
         "patient": patient,
@@ -103,6 +106,9 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "screening": latest_screening(actor, patient),
         "can_run_sessions": role_can(actor.role, Action.SESSION_RUN),
         "dosing_sessions": recent_sessions(actor, patient),
+        "plan": plan,
+        "upcoming": plan.next_sessions(timezone.localdate().isoformat()) if plan else [],
+        "can_plan": role_can(actor.role, Action.PLAN_CREATE),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),

@@ -1,0 +1,41 @@
+"""A treatment plan: a protocol template applied to one patient from a start date.
+
+The dated schedule is stored as generated (each session with its dose and source), so the
+plan reads the same later even if templates change; a new plan supersedes an old one.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class TreatmentPlan(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="treatment_plans"
+    )
+    template = models.CharField(max_length=40)
+    template_name = models.CharField(max_length=120)
+    start_on = models.DateField()
+    dose_mg = models.FloatField(null=True, blank=True)
+    schedule = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "patient", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template_name} for {self.patient} from {self.start_on}"
+
+    def next_sessions(self, today_iso: str, count: int = 3) -> list[dict[str, object]]:
+        """The next sessions from today (ISO dates compare as text)."""
+        return [s for s in self.schedule if s["on"] >= today_iso][:count]

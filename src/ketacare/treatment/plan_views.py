@@ -1,0 +1,93 @@
+"""Treatment-plan pages: choose a protocol template and a start date, see the dated schedule."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action
+from ketacare.clinical.protocols import TEMPLATES
+from ketacare.measures.services import open_alerts
+from ketacare.patients.access import get_patient_for
+from ketacare.treatment import plans
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class PlanForm(forms.Form):
+    template = forms.ChoiceField(
+        choices=[(key, t.name) for key, t in TEMPLATES.items()], label="Protocol"
+    )
+    start_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="First session"
+    )
+    dose_mg = forms.FloatField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        label="Fixed dose (mg)",
+        help_text="Esketamine after day 1 (56 or 84 mg) or the at-home dose; weight-based "
+        "routes leave it empty.",
+    )
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days the clinic does not dose",
+    )
+
+
+@login_required
+def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = get_patient_for(actor, public_id, Action.PLAN_CREATE)
+    initial = {"start_on": timezone.localdate(), "closed_weekdays": [5, 6]}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = plans.create_plan(
+                actor,
+                public_id,
+                data["template"],
+                data["start_on"],
+                data["dose_mg"],
+                frozenset(data["closed_weekdays"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Plan saved: {len(plan.schedule)} sessions.")
+            return redirect("plan-detail", plan_id=plan.public_id)
+    context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}
+    return render(request, "treatment/plan_form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    plan = plans.view_plan(actor, plan_id)
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "today": timezone.localdate().isoformat(),
+        "open_alerts": open_alerts(actor, plan.patient),
+    }
+    return render(request, "treatment/plan_detail.html", context)

@@ -1,0 +1,101 @@
+"""Treatment-plan use cases: generate a dated schedule with the clinical core, store it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.audit.services import record
+from ketacare.clinical import protocols
+from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.patients.access import get_patient_for
+from ketacare.patients.models import Patient
+from ketacare.treatment.models import TreatmentPlan
+
+
+def schedule_for(
+    template: str,
+    start_on: date,
+    weight_kg: float,
+    dose_mg: float | None,
+    closed_weekdays: frozenset[int],
+) -> tuple[protocols.ScheduledSession, ...]:
+    """The core's schedule; its refusals (a dose above the route limit, a missing at-home
+    dose) become a ValidationError naming the field."""
+    try:
+        rules = protocols.ClinicScheduleRules(closed_weekdays=closed_weekdays)
+        return protocols.generate_schedule(
+            template, start_on, protocols.PatientContext(weight_kg, dose_mg), rules
+        )
+    except ClinicalRuleError as exc:
+        field = "template" if "template" in str(exc) else "dose_mg"
+        raise ValidationError({field: str(exc)}) from exc
+
+
+@transaction.atomic
+def create_plan(
+    actor: Actor,
+    patient_id: Any,
+    template: str,
+    start_on: date,
+    dose_mg: float | None,
+    closed_weekdays: frozenset[int] = frozenset(),
+) -> TreatmentPlan:
+    patient = get_patient_for(actor, patient_id, Action.PLAN_CREATE)
+    if start_on < timezone.localdate():
+        raise ValidationError({"start_on": "A plan cannot start in the past."})
+    schedule = schedule_for(template, start_on, float(patient.weight_kg), dose_mg, closed_weekdays)
+    plan = TreatmentPlan.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        template=template,
+        template_name=protocols.TEMPLATES[template].name,
+        start_on=start_on,
+        dose_mg=dose_mg,
+        schedule=[
+            {
+                "on": s.on.isoformat(),
+                "kind": str(s.kind),
+                "phase": s.phase,
+                "dosing_number": s.dosing_number,
+                "dose_mg": s.dose_mg,
+                "detail": s.detail,
+                "source": s.source,
+            }
+            for s in schedule
+        ],
+        created_by=actor.user,
+    )
+    record(
+        actor,
+        "create",
+        "treatment_plan",
+        plan.public_id,
+        patient_id=patient.public_id,
+        detail={"template": template, "start_on": start_on.isoformat(), "sessions": len(schedule)},
+    )
+    return plan
+
+
+@transaction.atomic
+def view_plan(actor: Actor, plan_id: Any) -> TreatmentPlan:
+    try:
+        plan = TreatmentPlan.objects.select_related("patient").get(public_id=plan_id)
+    except (TreatmentPlan.DoesNotExist, ValueError, ValidationError) as exc:
+        raise OutOfReach("No such plan.") from exc
+    get_patient_for(actor, plan.patient.public_id, Action.PLAN_VIEW)
+    record(actor, "read", "treatment_plan", plan.public_id, patient_id=plan.patient.public_id)
+    return plan
+
+
+def current_plan(actor: Actor, patient: Patient) -> TreatmentPlan | None:
+    """For the chart (already an audited read of the patient)."""
+    if not role_can(actor.role, Action.PLAN_VIEW):
+        return None
+    return TreatmentPlan.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()

@@ -1,0 +1,71 @@
+"""Treatment plans: a protocol template becomes a dated schedule, checked against dose limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ketacare.treatment.models import TreatmentPlan
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+CAN_VIEW = {"prescriber", "nurse", "therapist", "front_desk", "patient"}  # patient: their own
+
+
+def plan_body(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "template": "iv-induction",
+        "start_on": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "closed_weekdays": ["5", "6"],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_prescriber_plans_an_iv_induction_and_the_chart_shows_whats_next(world, client_as):
+    client = client_as(world.users_a["prescriber"])
+    response = client.post(reverse("plan-new", args=[world.patient_a.public_id]), plan_body())
+    plan = TreatmentPlan.objects.get()
+    assert response["Location"] == reverse("plan-detail", args=[plan.public_id])
+    dosing = [s for s in plan.schedule if s["dosing_number"]]
+    assert len(dosing) == 6  # the IV induction's six infusions
+    assert all(s["dose_mg"] == pytest.approx(34.0, abs=0.5) for s in dosing)  # 0.5 mg/kg
+    weekdays = {timezone.datetime.fromisoformat(s["on"]).weekday() for s in plan.schedule}
+    assert not weekdays & {5, 6}  # no sessions on the closed days
+    chart = client.get(reverse("patient-chart", args=[world.patient_a.public_id])).content.decode()
+    assert plan.template_name in chart and dosing[0]["on"] in chart
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"template": "at-home-odt"}, "dose_mg", "dose"),
+        ({"template": "esketamine-trd", "dose_mg": "112"}, "dose_mg", "limit"),
+        ({"start_on": "2020-01-01"}, "start_on", "past"),
+        ({"template": "no-such-protocol"}, "template", "valid choice"),
+    ],
+)
+def test_bad_plans_are_refused_with_the_reason(world, client_as, overrides, field, message):
+    client = client_as(world.users_a["prescriber"])
+    response = client.post(
+        reverse("plan-new", args=[world.patient_a.public_id]), plan_body(**overrides)
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not TreatmentPlan.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_plans_follow_the_role_table(world, client_as, role):
+    client_as(world.users_a["prescriber"]).post(
+        reverse("plan-new", args=[world.patient_a.public_id]), plan_body()
+    )
+    plan = TreatmentPlan.objects.get()
+    client = client_as(world.users_a[role])
+    new_status = client.get(reverse("plan-new", args=[world.patient_a.public_id])).status_code
+    assert new_status == (200 if role == "prescriber" else 403)
+    detail = client.get(reverse("plan-detail", args=[plan.public_id])).status_code
+    assert detail == (200 if role in CAN_VIEW else 403)
