@@ -69,3 +69,16 @@ def test_plans_follow_the_role_table(world, client_as, role):
     assert new_status == (200 if role == "prescriber" else 403)
     detail = client.get(reverse("plan-detail", args=[plan.public_id])).status_code
     assert detail == (200 if role in CAN_VIEW else 403)
+
+
+def test_the_session_form_starts_from_the_next_planned_dose(world, client_as):
+    prescriber = client_as(world.users_a["prescriber"])
+    today = timezone.localdate().isoformat()
+    prescriber.post(
+        reverse("plan-new", args=[world.patient_a.public_id]),
+        plan_body(template="esketamine-trd", dose_mg="84", start_on=today, closed_weekdays=[]),
+    )
+    page = prescriber.get(reverse("session-new", args=[world.patient_a.public_id]))
+    html = page.content.decode()
+    assert 'data-testid="planned"' in html and "dosing #1" in html
+    assert page.context["form"].initial == {"route": "esketamine", "dose_mg": 56.0}

@@ -24,6 +24,7 @@ from ketacare.sessions import services
 from ketacare.sessions.charts import session_vitals_svg
 from ketacare.sessions.forms import DischargeForm, ReadingForm, StartSessionForm
 from ketacare.sessions.models import DosingSession
+from ketacare.treatment.plans import planned_dose
 
 
 def _start_from(form: StartSessionForm) -> services.SessionStart:
@@ -47,7 +48,13 @@ def _start_from(form: StartSessionForm) -> services.SessionStart:
 def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = get_patient_for(actor, public_id, Action.SESSION_RUN)
-    initial = {"route": "iv", "dose_mg_per_kg": 0.5, "infusion_minutes": 40}
+    planned = planned_dose(actor, patient)
+    # Without a plan, start from the most common IV dose: 0.5 mg/kg over 40 min (K1, K7).
+    initial = (
+        planned.initial
+        if planned
+        else {"route": "iv", "dose_mg_per_kg": 0.5, "infusion_minutes": 40}
+    )
     form = StartSessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +64,12 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, f"Session started: {session.dose_mg:g} mg.")
             return redirect("session-detail", session_id=session.public_id)
-    context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}
+    context = {
+        "patient": patient,
+        "form": form,
+        "planned": planned,
+        "open_alerts": open_alerts(actor, patient),
+    }
     return render(request, "sessions/start.html", context, status=422 if form.errors else 200)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -99,3 +100,39 @@ def current_plan(actor: Actor, patient: Patient) -> TreatmentPlan | None:
     if not role_can(actor.role, Action.PLAN_VIEW):
         return None
     return TreatmentPlan.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()
+
+
+@dataclass(frozen=True)
+class PlannedDose:
+    """The next planned dosing session, as initial values for the session form."""
+
+    initial: dict[str, object]
+    label: str
+
+
+def planned_dose(actor: Actor, patient: Patient) -> PlannedDose | None:
+    plan = current_plan(actor, patient)
+    if plan is None:
+        return None
+    upcoming = [
+        s
+        for s in plan.next_sessions(timezone.localdate().isoformat(), count=50)
+        if s["dosing_number"]
+    ]
+    if not upcoming:
+        return None
+    session, template = upcoming[0], protocols.TEMPLATES.get(plan.template)
+    if template is None:
+        return None
+    initial: dict[str, object] = {"route": template.route.value}
+    if template.dose.mg_per_kg is not None:
+        initial["dose_mg_per_kg"] = template.dose.mg_per_kg
+    else:
+        initial["dose_mg"] = session["dose_mg"]
+    if template.dose.infusion_minutes:
+        initial["infusion_minutes"] = template.dose.infusion_minutes
+    label = (
+        f"{plan.template_name}, dosing #{session['dosing_number']} on {session['on']}, "
+        f"{session['dose_mg']:g} mg"
+    )
+    return PlannedDose(initial, label)
