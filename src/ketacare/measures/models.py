@@ -7,20 +7,17 @@ answers and the scored result side by side so the chart never re-scores history.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from ketacare.clinical.instruments import INSTRUMENTS
+from ketacare.patients.records import ClinicRecord
 
 INSTRUMENT_CHOICES = [(key, scale.name) for key, scale in INSTRUMENTS.items()]
 
 
-class ScaleResponse(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+class ScaleResponse(ClinicRecord):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="scale_responses"
     )
@@ -52,12 +49,10 @@ class ScaleResponse(models.Model):
         return f"{self.instrument} {self.total} on {self.taken_at:%Y-%m-%d}"
 
 
-class SafetyAlert(models.Model):
+class SafetyAlert(ClinicRecord):
     """Shown to the care team on every page of the patient until a clinician acknowledges it
     (DESIGN.md, safety rules of the domain)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="safety_alerts"
     )

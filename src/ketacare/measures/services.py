@@ -130,13 +130,18 @@ def amend_scale(
 
 
 @transaction.atomic
-def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
-    """Every response of the patient, oldest first: an audited read."""
+def patient_scale_history(actor: Actor, patient_id: Any) -> tuple[Patient, list[ScaleResponse]]:
+    """The patient and every response in force, oldest first: one gate check, one audited
+    read."""
     patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
     rows = list(current_responses(patient))
     record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
            detail={"count": len(rows)})  # fmt: skip
-    return rows
+    return patient, rows
+
+
+def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
+    return patient_scale_history(actor, patient_id)[1]
 
 
 def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:

@@ -26,8 +26,7 @@ from ketacare.treatment.forecast_service import madrs_forecast
 @login_required
 def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    responses = services.scale_history(actor, public_id)
-    patient = get_patient_for(actor, public_id, Action.SCALE_VIEW)
+    patient, responses = services.patient_scale_history(actor, public_id)
     context = {
         "patient": patient,
         "progress": progress_by_instrument(responses),

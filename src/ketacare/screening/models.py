@@ -7,16 +7,14 @@ rules change. A new screening is a new record.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ketacare.patients.records import ClinicRecord
 
-class Screening(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+
+class Screening(ClinicRecord):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="screenings"
     )

@@ -6,13 +6,12 @@ their sources), so the record explains itself later. Readings are never edited.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from ketacare.clinical.routes import Route
+from ketacare.patients.records import ClinicRecord
 
 ROUTE_CHOICES = [(route.value, route.label) for route in Route]
 
@@ -23,9 +22,7 @@ class SessionStatus(models.TextChoices):
     NOT_DOSED = "not_dosed", "Not dosed"
 
 
-class DosingSession(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+class DosingSession(ClinicRecord):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="dosing_sessions"
     )

@@ -6,16 +6,14 @@ plan reads the same later even if templates change; a new plan supersedes an old
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ketacare.patients.records import ClinicRecord
 
-class TreatmentPlan(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+
+class TreatmentPlan(ClinicRecord):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="treatment_plans"
     )
