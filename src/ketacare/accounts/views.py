@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.forms import EmailLoginForm, TOTPCodeForm
+from ketacare.accounts.redirects import safe_next
 from ketacare.accounts.services import end_all_sessions
 
 
@@ -66,7 +67,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next(request))
         form.add_error("code", "That code did not match. Codes change every 30 seconds.")
     return render(request, "accounts/otp_verify.html", {"form": form})
 

@@ -13,6 +13,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.redirects import safe_next
 from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical import instruments
 from ketacare.measures import services
@@ -109,7 +110,6 @@ def acknowledge_alert(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         alert = services.acknowledge_alert(actor, alert_id, request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        back = request.POST.get("next", "")
-        return redirect(back if back.startswith("/patients/") else "home")
+        return redirect(safe_next(request))
     messages.success(request, "Alert acknowledged.")
     return redirect("patient-chart", public_id=alert.patient.public_id)
