@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketacare.clinical.clinic_settings import MonitoringSettings, loosened_fields
-from ketacare.clinical.errors import InvalidClinicalInput, LooseningWithoutReason
+from ketacare.clinical.errors import InvalidClinicalInput, LooseningRefused, LooseningWithoutReason
 from ketacare.clinical.monitoring import (
     AlertKind,
     Decision,
@@ -23,6 +23,11 @@ from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import BloodPressure, VitalSigns
 
 CALM = VitalSigns(122, 78, heart_rate_bpm=72, spo2_percent=98)
+
+
+def bp(systolic: int, diastolic: int) -> VitalSigns:
+    """A reading whose only notable numbers are the blood pressure."""
+    return VitalSigns(systolic, diastolic, heart_rate_bpm=72, spo2_percent=98)
 
 
 def check(
@@ -46,17 +51,17 @@ def test_calm_vitals_and_no_risk_is_go() -> None:
 
 
 def test_bp_exactly_140_over_90_is_still_go() -> None:
-    assert check(VitalSigns(140, 90)) is Decision.GO
+    assert check(bp(140, 90)) is Decision.GO
 
 
-@pytest.mark.parametrize("bp", [(141, 80), (130, 91), (180, 100)])
-def test_bp_above_140_90_needs_review(bp: tuple[int, int]) -> None:
-    assert check(VitalSigns(*bp)) is Decision.REVIEW
+@pytest.mark.parametrize("pressure", [(141, 80), (130, 91), (180, 100)])
+def test_bp_above_140_90_needs_review(pressure: tuple[int, int]) -> None:
+    assert check(bp(*pressure)) is Decision.REVIEW
 
 
-@pytest.mark.parametrize("bp", [(181, 90), (170, 101)])
-def test_bp_above_180_100_is_no_go(bp: tuple[int, int]) -> None:
-    assert check(VitalSigns(*bp)) is Decision.NO_GO
+@pytest.mark.parametrize("pressure", [(181, 90), (170, 101)])
+def test_bp_above_180_100_is_no_go(pressure: tuple[int, int]) -> None:
+    assert check(bp(*pressure)) is Decision.NO_GO
 
 
 def test_pregnancy_is_no_go_and_unknown_status_needs_review() -> None:
@@ -76,38 +81,63 @@ def test_any_positive_cssrs_today_needs_review(risk: str) -> None:
 
 def test_no_go_outranks_review_and_every_reason_is_listed() -> None:
     decision = predose_check(
-        PredoseInput(Route.IV_RACEMIC, VitalSigns(190, 95), PregnancyStatus.UNKNOWN, 2)
+        PredoseInput(Route.IV_RACEMIC, bp(190, 95), PregnancyStatus.UNKNOWN, 2)
     )
     assert decision.decision is Decision.NO_GO
     assert len(decision.findings) == 3
     assert all(f.source for f in decision.findings)
 
 
-def test_unsourced_spo2_and_heart_rate_are_not_judged_without_clinic_limits() -> None:
+def test_spo2_and_pulse_are_judged_by_news2_without_any_clinic_setting() -> None:
     decision = predose_check(
         PredoseInput(Route.IV_RACEMIC, VitalSigns(120, 80, 150, 80), PregnancyStatus.NOT_PREGNANT)
     )
-    assert decision.decision is Decision.GO
-    assert any("SpO2 not judged" in note for note in decision.notes)
-    assert any("Heart rate not judged" in note for note in decision.notes)
+    assert decision.decision is Decision.REVIEW
+    reasons = " ".join(f.reason for f in decision.findings)
+    assert "SpO2 80% at or below 91%" in reasons and "pulse 150/min at or above 131" in reasons
 
 
-def test_clinic_spo2_minimum_turns_low_spo2_into_review() -> None:
-    clinic = MonitoringSettings(spo2_minimum_percent=94)
-    visit = PredoseInput(
-        Route.IV_RACEMIC, VitalSigns(120, 80, 70, 92), PregnancyStatus.NOT_PREGNANT
+def test_missing_spo2_before_the_dose_needs_review() -> None:
+    decision = predose_check(
+        PredoseInput(Route.IV_RACEMIC, VitalSigns(120, 80, 70), PregnancyStatus.NOT_PREGNANT)
     )
+    assert decision.decision is Decision.REVIEW
+    assert "pulse oximetry" in decision.findings[0].reason
+
+
+def test_an_emergency_news2_before_the_dose_is_no_go() -> None:
+    shocked = VitalSigns(82, 48, heart_rate_bpm=138, spo2_percent=84)
+    decision = predose_check(PredoseInput(Route.IV_RACEMIC, shocked, PregnancyStatus.NOT_PREGNANT))
+    assert decision.decision is Decision.NO_GO
+    assert any("NEWS2 9 at or above 7" in f.reason for f in decision.findings)
+
+
+def test_a_stricter_clinic_spo2_limit_turns_93_percent_into_review() -> None:
+    clinic = MonitoringSettings(spo2_alert_at_or_below_percent=93)
+    visit = PredoseInput(
+        Route.IV_RACEMIC, VitalSigns(120, 80, 70, 93), PregnancyStatus.NOT_PREGNANT
+    )
+    assert predose_check(visit).decision is Decision.GO
     assert predose_check(visit, clinic).decision is Decision.REVIEW
 
 
 @settings(max_examples=80, deadline=None)
-@given(sys=st.integers(90, 220), dia=st.integers(40, 89), extra=st.integers(1, 40))
-def test_higher_bp_never_gives_a_milder_decision(sys: int, dia: int, extra: int) -> None:
+@given(sys=st.integers(111, 220), dia=st.integers(40, 89), extra=st.integers(1, 40))
+def test_above_the_news2_low_bands_higher_bp_never_gives_a_milder_decision(
+    sys: int, dia: int, extra: int
+) -> None:
     rank = {Decision.GO: 0, Decision.REVIEW: 1, Decision.NO_GO: 2}
     if sys <= dia:
         return
-    low, high = check(VitalSigns(sys, dia)), check(VitalSigns(sys + extra, dia))
+    low, high = check(bp(sys, dia)), check(bp(sys + extra, dia))
     assert rank[high] >= rank[low]
+
+
+@settings(max_examples=80, deadline=None)
+@given(sys=st.integers(60, 111), drop=st.integers(1, 20))
+def test_below_normal_a_lower_systolic_never_gives_a_milder_decision(sys: int, drop: int) -> None:
+    rank = {Decision.GO: 0, Decision.REVIEW: 1, Decision.NO_GO: 2}
+    assert rank[check(bp(sys - drop, 30))] >= rank[check(bp(sys, 30))]
 
 
 # --- vitals schedule -----------------------------------------------------------------
@@ -174,36 +204,57 @@ def test_tightening_needs_no_reason() -> None:
 
 
 def test_systolic_rise_of_40_alerts_but_39_does_not() -> None:
-    assert [a.kind for a in in_session_alerts(CALM, VitalSigns(162, 80))] == [AlertKind.BP_RISE]
-    assert in_session_alerts(CALM, VitalSigns(161, 80)) == ()
+    assert [a.kind for a in in_session_alerts(CALM, bp(162, 80))] == [AlertKind.BP_RISE]
+    assert in_session_alerts(CALM, bp(161, 80)) == ()
 
 
 def test_diastolic_rise_of_25_alerts() -> None:
-    assert AlertKind.BP_RISE in [a.kind for a in in_session_alerts(CALM, VitalSigns(130, 103))]
+    assert AlertKind.BP_RISE in [a.kind for a in in_session_alerts(CALM, bp(130, 103))]
 
 
 def test_bp_above_180_100_during_session_alerts() -> None:
-    start = VitalSigns(160, 95)
-    kinds = [a.kind for a in in_session_alerts(start, VitalSigns(185, 99))]
+    start = bp(160, 95)
+    kinds = [a.kind for a in in_session_alerts(start, bp(185, 99))]
     assert kinds == [AlertKind.BP_ABOVE_HOLD]
 
 
-def test_loss_of_consciousness_alerts_as_excessive_sedation() -> None:
-    kinds = [a.kind for a in in_session_alerts(CALM, CALM, moaas=0)]
-    assert kinds == [AlertKind.EXCESSIVE_SEDATION]
-    assert in_session_alerts(CALM, CALM, moaas=2) == ()
+@pytest.mark.parametrize("moaas", [0, 1, 2, 3])
+def test_moderate_or_greater_sedation_alerts(moaas: int) -> None:
+    kinds = [a.kind for a in in_session_alerts(CALM, CALM, moaas=moaas)]
+    assert AlertKind.EXCESSIVE_SEDATION in kinds
 
 
-def test_clinic_may_alert_at_lighter_sedation() -> None:
-    clinic = MonitoringSettings(sedation_alert_at_or_below_moaas=2)
-    assert in_session_alerts(CALM, CALM, moaas=2, settings=clinic)
+@pytest.mark.parametrize("moaas", [4, 5])
+def test_mild_or_no_sedation_does_not_alert(moaas: int) -> None:
+    assert in_session_alerts(CALM, CALM, moaas=moaas) == ()
 
 
-def test_spo2_alert_only_with_clinic_threshold() -> None:
-    low = VitalSigns(120, 80, spo2_percent=88)
-    assert in_session_alerts(CALM, low) == ()
-    clinic = MonitoringSettings(spo2_minimum_percent=92)
-    assert [a.kind for a in in_session_alerts(CALM, low, settings=clinic)] == [AlertKind.SPO2_LOW]
+def test_clinic_may_alert_at_mild_sedation_but_never_only_at_deeper() -> None:
+    clinic = MonitoringSettings(sedation_alert_at_or_below_moaas=4)
+    assert in_session_alerts(CALM, CALM, moaas=4, settings=clinic)
+    with pytest.raises(LooseningRefused, match="sedation_alert_at_or_below_moaas"):
+        MonitoringSettings(sedation_alert_at_or_below_moaas=0, loosening_reason="Dr A")
+
+
+def test_the_issue_9_reading_raises_every_alert_and_an_emergency() -> None:
+    shocked = VitalSigns(82, 48, heart_rate_bpm=138, spo2_percent=84)
+    alerts = in_session_alerts(CALM, shocked, moaas=1)
+    assert {a.kind for a in alerts} == {
+        AlertKind.SPO2_LOW,
+        AlertKind.HEART_RATE,
+        AlertKind.LOW_SYSTOLIC,
+        AlertKind.EXCESSIVE_SEDATION,
+        AlertKind.NEWS2_EMERGENCY,
+    }
+    assert all(a.action and a.source for a in alerts)
+
+
+def test_a_stricter_clinic_spo2_limit_alerts_earlier() -> None:
+    reading = VitalSigns(120, 80, spo2_percent=92)
+    assert in_session_alerts(CALM, reading) == ()
+    clinic = MonitoringSettings(spo2_alert_at_or_below_percent=92)
+    kinds = [a.kind for a in in_session_alerts(CALM, reading, settings=clinic)]
+    assert kinds == [AlertKind.SPO2_LOW]
 
 
 def test_impossible_moaas_is_refused() -> None:
@@ -213,7 +264,7 @@ def test_impossible_moaas_is_refused() -> None:
 
 def test_impossible_vitals_are_refused_naming_the_field() -> None:
     with pytest.raises(InvalidClinicalInput, match="systolic_mmhg"):
-        VitalSigns(80, 90)
+        bp(80, 90)
     with pytest.raises(InvalidClinicalInput, match="spo2_percent"):
         VitalSigns(120, 80, spo2_percent=101)
 
@@ -226,7 +277,7 @@ def discharge(**changes: object) -> DischargeInput:
         "route": Route.ESKETAMINE_NASAL,
         "minutes_observed": 120,
         "predose": CALM,
-        "current": VitalSigns(128, 82),
+        "current": VitalSigns(128, 82, heart_rate_bpm=74, spo2_percent=97),
         "alert_and_oriented": True,
         "escort_present": True,
         "clinician_judges_stable": True,
@@ -251,19 +302,26 @@ def test_every_unmet_criterion_is_listed() -> None:
     result = discharge_readiness(
         discharge(
             minutes_observed=60,
-            current=VitalSigns(150, 85),
+            current=VitalSigns(150, 85, heart_rate_bpm=74),
             alert_and_oriented=False,
             escort_present=False,
             clinician_judges_stable=False,
         )
     )
-    assert len(result.unmet) == 5
+    assert len(result.unmet) == 6  # SpO2 unrecorded too
+
+
+def test_discharge_waits_while_a_reading_is_at_a_news2_limit() -> None:
+    low = VitalSigns(124, 80, heart_rate_bpm=74, spo2_percent=91)
+    result = discharge_readiness(discharge(current=low))
+    assert result.unmet == ("SpO2 91% at or below 91% (N1)",)
+    assert discharge_readiness(
+        discharge(current=VitalSigns(124, 80, heart_rate_bpm=74, spo2_percent=92))
+    ).is_ready_for_discharge
 
 
 def test_bp_back_to_a_high_predose_value_counts_as_back_in_range() -> None:
-    result = discharge_readiness(
-        discharge(predose=VitalSigns(145, 88), current=VitalSigns(144, 88))
-    )
+    result = discharge_readiness(discharge(predose=bp(145, 88), current=bp(144, 88)))
     assert result.is_ready_for_discharge
 
 

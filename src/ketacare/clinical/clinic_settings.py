@@ -4,7 +4,8 @@ A clinic may tighten any default (a lower blood-pressure threshold, a longer
 observation), but loosening a sourced default needs a recorded reason (issue 4,
 DESIGN.md "Safety rules"). Each guarded field declares which direction is tighter;
 `loosened_fields` lists the loosened ones so the audit log can record them with the
-reason.
+reason. The deterioration limits (NEWS2, N1) and the sedation alert (N3) may never be
+loosened, not even with a reason: clinical.md 2d lets a clinic set stricter limits only.
 
 Fields defaulting to None are clinic choices with no public source: the rules skip the
 check they drive and say so in their notes, instead of using an invented number.
@@ -15,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ketacare.clinical.errors import InvalidClinicalInput, LooseningWithoutReason
+from ketacare.clinical import news2
+from ketacare.clinical.errors import InvalidClinicalInput, LooseningRefused, LooseningWithoutReason
 from ketacare.clinical.vitals import BloodPressure
 
 LOWER_IS_TIGHTER = "lower"
@@ -27,6 +29,18 @@ ONLY_DEFAULT_IS_SOURCED = "exact"
 def guarded(default: Any, tighter: str, source: str) -> Any:
     """A dataclass field whose default is sourced and may only be loosened with a reason."""
     return field(default=default, metadata={"tighter": tighter, "source": source})
+
+
+def never_looser(default: Any, tighter: str, source: str) -> Any:
+    """A sourced limit a clinic may tighten but never loosen (clinical.md 2d)."""
+    return field(
+        default=default, metadata={"tighter": tighter, "source": source, "never_looser": True}
+    )
+
+
+def stricter_only_fields() -> tuple[str, ...]:
+    """The limits a clinic's settings page offers: every one may only be tightened."""
+    return tuple(f.name for f in fields(MonitoringSettings) if f.metadata.get("never_looser"))
 
 
 def _is_looser(value: Any, default: Any, tighter: str) -> bool:
@@ -56,6 +70,15 @@ def loosened_fields(settings: Any) -> tuple[str, ...]:
 
 def refuse_unexplained_loosening(settings: Any, reason: str | None) -> None:
     loosened = loosened_fields(settings)
+    forbidden = [
+        f for f in fields(settings) if f.name in loosened and f.metadata.get("never_looser")
+    ]
+    if forbidden:
+        f = forbidden[0]
+        raise LooseningRefused(
+            f"{f.name} {getattr(settings, f.name)} is looser than the default {f.default} "
+            f"({f.metadata['source']}); a clinic may only set a stricter limit"
+        )
     if loosened and not (reason and reason.strip()):
         names = ", ".join(loosened)
         raise LooseningWithoutReason(
@@ -83,21 +106,32 @@ class MonitoringSettings:
     after_infusion_vitals_every_minutes: int = guarded(15, LOWER_IS_TIGHTER, "K9")
     iv_recovery_minutes: int = guarded(60, HIGHER_IS_TIGHTER, "K21")
     """Observation after the infusion ends; K21 reports 30-60 min, the stricter end is used."""
-    sedation_alert_at_or_below_moaas: int = guarded(0, HIGHER_IS_TIGHTER, "S1 §5.1-5.2, S5")
-    """MOAA/S 0 is loss of consciousness; a clinic may alert at lighter sedation."""
+    sedation_alert_at_or_below_moaas: int = never_looser(3, HIGHER_IS_TIGHTER, "N3")
+    """MOAA/S <= 3 is moderate or greater sedation, an alert (N3); a clinic may alert at
+    lighter sedation (4), never only at deeper."""
     at_home_sitter_check_every_minutes: int = guarded(15, LOWER_IS_TIGHTER, "H1")
-    discharge_min_moaas: int = guarded(5, HIGHER_IS_TIGHTER, "clinic setting (derived)")
-    """Not sourced: clinical.md gives only MOAA/S 0 (loss of consciousness). The default
-    is the top of the 0-5 scale, fully alert; lowering it needs a recorded reason."""
+    discharge_min_moaas: int = guarded(5, HIGHER_IS_TIGHTER, "N3")
+    """Discharge needs MOAA/S 5 or the clinic's documented criterion (N3): lowering it needs
+    a recorded reason."""
+
+    # In-session and pre-dose deterioration limits: the NEWS2 bands scoring 3 (N1). A
+    # reading at or beyond a limit alerts on its own; the aggregate triggers follow.
+    respiration_alert_at_or_below_per_min: int = never_looser(8, HIGHER_IS_TIGHTER, "N1")
+    respiration_alert_at_or_above_per_min: int = never_looser(25, LOWER_IS_TIGHTER, "N1")
+    spo2_alert_at_or_below_percent: int = never_looser(91, HIGHER_IS_TIGHTER, "N1")
+    systolic_alert_at_or_below_mmhg: int = never_looser(90, HIGHER_IS_TIGHTER, "N1")
+    pulse_alert_at_or_below_bpm: int = never_looser(40, HIGHER_IS_TIGHTER, "N1")
+    pulse_alert_at_or_above_bpm: int = never_looser(131, LOWER_IS_TIGHTER, "N1")
+    temperature_alert_at_or_below_c: float = never_looser(35.0, HIGHER_IS_TIGHTER, "N1")
+    news2_urgent_at_or_above: int = never_looser(news2.URGENT_AGGREGATE, LOWER_IS_TIGHTER, "N1, N2")
+    """Aggregate NEWS2 5-6: urgent review by a clinician (N1, N2)."""
+    news2_emergency_at_or_above: int = never_looser(
+        news2.EMERGENCY_AGGREGATE, LOWER_IS_TIGHTER, "N1, N2"
+    )
+    """Aggregate NEWS2 >= 7: emergency response, continuous monitoring (N1, N2)."""
 
     im_min_observation_minutes: int | None = None
     """Clinic's choice, not sourced: no IM observation time is published in clinical.md."""
-    spo2_minimum_percent: int | None = None
-    """Clinic's choice, not sourced: S4/S9 require pulse oximetry but give no threshold."""
-    heart_rate_min_bpm: int | None = None
-    """Clinic's choice, not sourced: no heart-rate limit is given in clinical.md."""
-    heart_rate_max_bpm: int | None = None
-    """Clinic's choice, not sourced: no heart-rate limit is given in clinical.md."""
     loosening_reason: str | None = None
     """Recorded reason for any loosened default (required if one is loosened)."""
 
@@ -107,6 +141,15 @@ class MonitoringSettings:
             if not 0 <= getattr(self, name) <= 5:
                 raise InvalidClinicalInput(
                     f"{name} {getattr(self, name)} must be within 0-5 (MOAA/S)"
+                )
+        for low, high in (
+            ("respiration_alert_at_or_below_per_min", "respiration_alert_at_or_above_per_min"),
+            ("pulse_alert_at_or_below_bpm", "pulse_alert_at_or_above_bpm"),
+            ("news2_urgent_at_or_above", "news2_emergency_at_or_above"),
+        ):
+            if getattr(self, low) >= getattr(self, high):
+                raise InvalidClinicalInput(
+                    f"{low} {getattr(self, low)} must be below {high} {getattr(self, high)}"
                 )
         review, hold = self.bp_review_above, self.bp_hold_above
         if review.systolic_mmhg > hold.systolic_mmhg or review.diastolic_mmhg > hold.diastolic_mmhg:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ketacare.clinical.alerts import AlertKind, deterioration_alerts
 from ketacare.clinical.clinic_settings import DEFAULT_MONITORING, MonitoringSettings
 from ketacare.clinical.errors import InvalidClinicalInput
 from ketacare.clinical.routes import Route
@@ -62,7 +63,8 @@ def discharge_readiness(
     """Whether the patient may leave, with every unmet criterion listed.
 
     Vitals are back in range when BP is not above the review threshold, or not above the
-    patient's own pre-dose value (the label monitors "until values decline", S1 §5.6).
+    patient's own pre-dose value (the label monitors "until values decline", S1 §5.6), and
+    no vital sign is at a NEWS2 alert limit nor the aggregate at urgent (N1, N2).
     """
     if not state.route.is_supervised_in_clinic:
         raise InvalidClinicalInput("route: at-home sessions have no clinic discharge")
@@ -83,15 +85,19 @@ def discharge_readiness(
             f"BP {now.blood_pressure} not back to {review} or pre-dose "
             f"{before.blood_pressure} (S1 §5.6, S11)"
         )
-    spo2_min = settings.spo2_minimum_percent
-    if spo2_min is not None and (now.spo2_percent is None or now.spo2_percent < spo2_min):
-        unmet.append(f"SpO2 {now.spo2_percent} not at clinic minimum {spo2_min}%")
+    if now.spo2_percent is None:
+        unmet.append("SpO2 not recorded at the last reading (pulse oximetry, S4, S9)")
+    for alert in deterioration_alerts(now, state.moaas, settings):
+        if alert.kind is not AlertKind.EXCESSIVE_SEDATION:  # listed as "not alert" below
+            unmet.append(f"{alert.message} ({alert.source})")
     if not state.alert_and_oriented or (
         state.moaas is not None and state.moaas < settings.discharge_min_moaas
     ):
         unmet.append(
-            f"not alert and oriented (S1 §5.1-5.2; clinic minimum MOAA/S "
-            f"{settings.discharge_min_moaas})"
+            f"not alert and oriented (S1 §5.1-5.2; MOAA/S {state.moaas} below "
+            f"{settings.discharge_min_moaas}, N3)"
+            if state.moaas is not None and state.moaas < settings.discharge_min_moaas
+            else "not alert and oriented (S1 §5.1-5.2)"
         )
     if not state.escort_present:
         unmet.append("no escort to take the patient home (S1 §17, S4)")

@@ -30,3 +30,7 @@ class DoseAboveLimit(ClinicalRuleError):
 
 class LooseningWithoutReason(ClinicalRuleError):
     """A clinic setting loosens a default safety limit without a recorded reason."""
+
+
+class LooseningRefused(ClinicalRuleError):
+    """A clinic setting loosens a limit that may only be tightened (NEWS2, sedation)."""

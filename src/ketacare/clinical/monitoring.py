@@ -3,8 +3,8 @@
 Thresholds come from `MonitoringSettings` (clinic_settings.py), whose defaults are the
 sourced values: BP review above 140/90 (S1 §5.6), hold above 180/100 (K18), alert on a
 rise of >= 40 systolic or >= 25 diastolic (S5), esketamine observation >= 2 h (S1 §5.1-5.2,
-S10). Unsourced limits (SpO2, heart rate, IM observation) are checked only when the
-clinic has set them; otherwise the result carries a note saying the check was not made.
+S10); every other vital sign by NEWS2 (N1, N2) and sedation by MOAA/S (N3), see alerts.py.
+The IM observation time is unsourced and checked only when the clinic has set it.
 Discharge readiness lives in discharge.py and is re-exported here.
 """
 
@@ -13,6 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ketacare.clinical.alerts import (
+    Alert,
+    AlertKind,
+    bp_above_message,
+    bp_alerts,
+    deterioration_alerts,
+)
 from ketacare.clinical.clinic_settings import DEFAULT_MONITORING, MonitoringSettings
 from ketacare.clinical.discharge import (
     MOAAS_FULLY_ALERT,
@@ -77,40 +84,31 @@ class PredoseDecision:
         return self.decision is Decision.GO
 
 
-def _unsourced_checks(
-    vitals: VitalSigns, settings: MonitoringSettings, decision: Decision
+def _deterioration_findings(
+    vitals: VitalSigns, settings: MonitoringSettings
 ) -> tuple[list[Finding], list[str]]:
-    """SpO2 and heart-rate checks, made only against limits the clinic has set."""
+    """NEWS2 before the dose: a single parameter scoring 3 or an aggregate of 5-6 asks for a
+    clinician's review; an emergency score (>= 7) is no-go (N1, N2)."""
     findings: list[Finding] = []
+    for alert in deterioration_alerts(vitals, None, settings):
+        decision = Decision.NO_GO if alert.is_emergency else Decision.REVIEW
+        findings.append(Finding(decision, alert.message, alert.source))
+    if vitals.spo2_percent is None:
+        findings.append(
+            Finding(Decision.REVIEW, "SpO2 not recorded; pulse oximetry is required", "S4, S9")
+        )
     notes: list[str] = []
-    spo2_min = settings.spo2_minimum_percent
-    if spo2_min is None:
-        notes.append("SpO2 not judged: the clinic has set no minimum (no sourced value).")
-    elif vitals.spo2_percent is None:
-        findings.append(
-            Finding(decision, "SpO2 not recorded; pulse oximetry is required", "S4, S9")
+    missing = [
+        name
+        for name, value in (
+            ("respiration rate", vitals.respiratory_rate_per_min),
+            ("pulse", vitals.heart_rate_bpm),
+            ("temperature", vitals.temperature_c),
         )
-    elif vitals.spo2_percent < spo2_min:
-        findings.append(
-            Finding(
-                decision,
-                f"SpO2 {vitals.spo2_percent}% below clinic minimum {spo2_min}%",
-                "clinic setting",
-            )
-        )
-    low, high = settings.heart_rate_min_bpm, settings.heart_rate_max_bpm
-    if low is None and high is None:
-        notes.append("Heart rate not judged: the clinic has set no limits (no sourced value).")
-    elif vitals.heart_rate_bpm is not None:
-        hr = vitals.heart_rate_bpm
-        if (low is not None and hr < low) or (high is not None and hr > high):
-            findings.append(
-                Finding(
-                    decision,
-                    f"heart rate {hr}/min outside clinic limits {low}-{high}",
-                    "clinic setting",
-                )
-            )
+        if value is None
+    ]
+    if missing:
+        notes.append(f"NEWS2 is partial: {', '.join(missing)} not recorded (N1).")
     return findings, notes
 
 
@@ -121,19 +119,11 @@ def predose_check(
     vitals = visit.vitals
     findings: list[Finding] = []
     if vitals.bp_above(settings.bp_hold_above):
-        findings.append(
-            Finding(
-                Decision.NO_GO, f"BP {vitals.blood_pressure} above {settings.bp_hold_above}", "K18"
-            )
-        )
+        message = bp_above_message(vitals, settings.bp_hold_above, "hold limit")
+        findings.append(Finding(Decision.NO_GO, message, "K18"))
     elif vitals.bp_above(settings.bp_review_above):
-        findings.append(
-            Finding(
-                Decision.REVIEW,
-                f"BP {vitals.blood_pressure} above {settings.bp_review_above}: weigh delaying",
-                "S1 §5.6",
-            )
-        )
+        message = bp_above_message(vitals, settings.bp_review_above, "review limit")
+        findings.append(Finding(Decision.REVIEW, f"{message}: weigh delaying", "S1 §5.6"))
     if visit.pregnancy is PregnancyStatus.PREGNANT_OR_BREASTFEEDING:
         findings.append(
             Finding(
@@ -156,7 +146,7 @@ def predose_check(
         findings.append(
             Finding(Decision.REVIEW, f"C-SSRS today: {visit.cssrs_risk_today} risk", "Q8")
         )
-    extra, notes = _unsourced_checks(vitals, settings, Decision.REVIEW)
+    extra, notes = _deterioration_findings(vitals, settings)
     findings.extend(extra)
     decision = max((f.decision for f in findings), key=_RANK.__getitem__, default=Decision.GO)
     return PredoseDecision(decision, tuple(findings), tuple(notes))
@@ -258,86 +248,25 @@ def vitals_schedule(
 # --- in-session alerts ---------------------------------------------------------------
 
 
-class AlertKind(StrEnum):
-    BP_ABOVE_HOLD = "BP above hold limit"
-    BP_RISE = "BP rise"
-    SPO2_LOW = "SpO2 below threshold"
-    HEART_RATE = "heart rate outside limits"
-    EXCESSIVE_SEDATION = "excessive sedation"
-
-
-@dataclass(frozen=True)
-class Alert:
-    kind: AlertKind
-    message: str
-    source: str
-
-
 def in_session_alerts(
     predose: VitalSigns,
     current: VitalSigns,
     *,
     moaas: int | None = None,
     settings: MonitoringSettings = DEFAULT_MONITORING,
+    during_infusion: bool = False,
 ) -> tuple[Alert, ...]:
-    """Alerts for one in-session reading, compared with the pre-dose reading.
+    """Alerts for one in-session reading: BP against the hold limit and the pre-dose
+    reading, every other vital sign by NEWS2, sedation by MOAA/S (alerts.py).
 
     `moaas` is the Modified Observer's Assessment of Alertness/Sedation (0-5) used in the
-    label; 0 (loss of consciousness, S1 §5.1-5.2, S5) always alerts. No dosing to
-    excessive sedation (K14).
+    label (S1 §5.1-5.2); at or below 3 is moderate or greater sedation (N3).
     """
-    alerts: list[Alert] = []
-    if current.bp_above(settings.bp_hold_above):
-        alerts.append(
-            Alert(
-                AlertKind.BP_ABOVE_HOLD,
-                f"BP {current.blood_pressure} above {settings.bp_hold_above}",
-                "K18, K6",
-            )
-        )
-    rise_sys = current.systolic_mmhg - predose.systolic_mmhg
-    rise_dia = current.diastolic_mmhg - predose.diastolic_mmhg
-    if (
-        rise_sys >= settings.bp_rise_alert_systolic_mmhg
-        or rise_dia >= settings.bp_rise_alert_diastolic_mmhg
-    ):
-        alerts.append(
-            Alert(
-                AlertKind.BP_RISE, f"BP rose {rise_sys:+d}/{rise_dia:+d} mmHg from pre-dose", "S5"
-            )
-        )
-    spo2_min = settings.spo2_minimum_percent
-    if (
-        spo2_min is not None
-        and current.spo2_percent is not None
-        and current.spo2_percent < spo2_min
-    ):
-        alerts.append(
-            Alert(
-                AlertKind.SPO2_LOW,
-                f"SpO2 {current.spo2_percent}% below {spo2_min}%",
-                "clinic setting",
-            )
-        )
-    hr, low, high = current.heart_rate_bpm, settings.heart_rate_min_bpm, settings.heart_rate_max_bpm
-    if hr is not None and ((low is not None and hr < low) or (high is not None and hr > high)):
-        alerts.append(
-            Alert(
-                AlertKind.HEART_RATE, f"heart rate {hr}/min outside {low}-{high}", "clinic setting"
-            )
-        )
-    if moaas is not None:
-        if not 0 <= moaas <= MOAAS_FULLY_ALERT:
-            raise InvalidClinicalInput(f"moaas {moaas} must be within 0-5")
-        if moaas <= settings.sedation_alert_at_or_below_moaas:
-            alerts.append(
-                Alert(
-                    AlertKind.EXCESSIVE_SEDATION,
-                    f"MOAA/S {moaas}: stop dosing, support airway and breathing",
-                    "S1 §5.1-5.2, K14",
-                )
-            )
-    return tuple(alerts)
+    if moaas is not None and not 0 <= moaas <= MOAAS_FULLY_ALERT:
+        raise InvalidClinicalInput(f"moaas {moaas} must be within 0-5")
+    return bp_alerts(predose, current, settings, during_infusion=during_infusion) + (
+        deterioration_alerts(current, moaas, settings, during_infusion=during_infusion)
+    )
 
 
 __all__ = [
@@ -346,6 +275,8 @@ __all__ = [
     "Alert",
     "AlertKind",
     "Decision",
+    "bp_alerts",
+    "deterioration_alerts",
     "DischargeInput",
     "DischargeReadiness",
     "Finding",

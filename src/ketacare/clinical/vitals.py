@@ -1,7 +1,8 @@
 """Vital signs as recorded at a session, and the blood-pressure comparisons the rules use.
 
 Only definitional checks are made here (a pressure is positive, systolic above diastolic,
-SpO2 is a percentage); clinical thresholds live with the rules that use them.
+SpO2 is a percentage, a temperature is one a living patient can have); clinical thresholds
+live with the rules that use them (news2.py, monitoring.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class VitalSigns:
     diastolic_mmhg: int
     heart_rate_bpm: int | None = None
     spo2_percent: int | None = None
+    respiratory_rate_per_min: int | None = None
+    temperature_c: float | None = None
+    on_supplemental_oxygen: bool = False
 
     def __post_init__(self) -> None:
         if self.diastolic_mmhg <= 0 or self.systolic_mmhg <= 0:
@@ -43,6 +47,13 @@ class VitalSigns:
             raise InvalidClinicalInput(f"heart_rate_bpm {self.heart_rate_bpm} must be positive")
         if self.spo2_percent is not None and not 0 < self.spo2_percent <= 100:
             raise InvalidClinicalInput(f"spo2_percent {self.spo2_percent} must be within 1-100")
+        rate = self.respiratory_rate_per_min
+        if rate is not None and rate <= 0:
+            raise InvalidClinicalInput(f"respiratory_rate_per_min {rate} must be positive")
+        if self.temperature_c is not None and not 25 <= self.temperature_c <= 45:
+            raise InvalidClinicalInput(
+                f"temperature_c {self.temperature_c} must be within 25-45 (degrees Celsius)"
+            )
 
     @property
     def blood_pressure(self) -> BloodPressure:
