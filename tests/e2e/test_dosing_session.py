@@ -1,4 +1,5 @@
-"""A nurse runs an IV session in a browser: pre-dose check, readings, an alert, no early exit."""
+"""A nurse runs an IV session in a browser: pre-dose check, readings, a low SpO2 and a sedated
+patient raise alerts, and discharge is refused until every criterion is met."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def nurse(front_desk):  # type: ignore[no-untyped-def]
     return user
 
 
-def test_nurse_runs_a_session_and_discharge_waits_for_every_criterion(
+def test_low_spo2_and_sedation_raise_alerts_and_discharge_is_refused(
     page: Page, live_server, nurse, shots
 ):
     from ketacare.patients.models import Patient
@@ -33,19 +34,31 @@ def test_nurse_runs_a_session_and_discharge_waits_for_every_criterion(
     page.get_by_role("link", name="Start a session").click()
     page.get_by_label("Systolic (mmHg)").fill("128")
     page.get_by_label("Diastolic (mmHg)").fill("82")
+    page.get_by_label("SpO2 (%)").fill("98")
+    page.get_by_label("Respiration rate (/min)").fill("14")
     page.get_by_label("Pregnancy").select_option("not pregnant")
     page.get_by_role("button", name="Check and start").click()
     expect(page.get_by_test_id("session-status")).to_have_text("In progress")
 
-    for systolic, diastolic in [(136, 86), (189, 106)]:
-        page.get_by_label("Systolic (mmHg)").fill(str(systolic))
-        page.get_by_label("Diastolic (mmHg)").fill(str(diastolic))
-        page.get_by_role("button", name="Record reading").click()
-    expect(page.get_by_test_id("reading-alert").first).to_contain_text("above 180/100")
+    page.get_by_label("Systolic (mmHg)").fill("136")
+    page.get_by_label("Diastolic (mmHg)").fill("86")
+    page.get_by_role("button", name="Record reading").click()
+    expect(page.get_by_test_id("session-status")).to_have_text("In progress")
+    page.get_by_label("Systolic (mmHg)").fill("118")
+    page.get_by_label("Diastolic (mmHg)").fill("76")
+    page.get_by_label("SpO2 (%)").fill("84")
+    page.get_by_label("Respiration rate (/min)").fill("8")
+    page.get_by_label("MOAA/S").select_option("2")
+    page.get_by_role("button", name="Record reading").click()
+    alerts = page.get_by_test_id("reading-alert")
+    expect(alerts.filter(has_text="SpO2 84% at or below 91%")).to_have_count(1)
+    expect(alerts.filter(has_text="MOAA/S 2 at or below 3")).to_have_count(1)
+    expect(page.get_by_test_id("reading-news2").last).to_contain_text("9")
 
     page.get_by_label("Alert and oriented").check()
     page.get_by_role("button", name="Check and discharge").click()
     expect(page.get_by_test_id("unmet")).to_contain_text("no escort")
+    expect(page.get_by_test_id("unmet")).to_contain_text("SpO2 84% at or below 91%")
     expect(page.get_by_test_id("session-status")).to_have_text("In progress")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(shots / "session-desktop.png"), full_page=True)

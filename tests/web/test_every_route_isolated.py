@@ -63,6 +63,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
             "infusion_minutes": "40",
             "systolic_mmhg": "120",
             "diastolic_mmhg": "80",
+            "spo2_percent": "98",
             "pregnancy": "not pregnant",
         },
     )

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     DOSE_OVERRIDE = "dose.override", "Pass a hard stop with a recorded reason"
     PLAN_VIEW = "plan.view", "See treatment plans and their schedule"
     PLAN_CREATE = "plan.create", "Create a treatment plan"
+    MONITORING_LIMITS_SET = "monitoring.limits", "Set the clinic's stricter monitoring limits"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -65,6 +66,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.AUDIT_VIEW,
             Action.STAFF_MANAGE,
             Action.PORTAL_INVITE,
+            Action.MONITORING_LIMITS_SET,
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -77,6 +79,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SESSION_RUN,
             Action.DOSE_OVERRIDE,
             Action.PLAN_CREATE,
+            Action.MONITORING_LIMITS_SET,
             *_CARE_TEAM,
         }
     ),

@@ -280,6 +280,7 @@ __all__ = [
     "DischargeInput",
     "DischargeReadiness",
     "Finding",
+    "MonitoringSettings",
     "PredoseDecision",
     "PredoseInput",
     "PregnancyStatus",

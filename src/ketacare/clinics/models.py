@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from ketacare.clinics.us_states import US_STATES
 
@@ -45,3 +47,23 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MonitoringLimits(models.Model):
+    """A clinic's stricter monitoring limits: one row per change, so who set what and when
+    stays on record; the newest row applies. Only limits stricter than the sourced defaults
+    are stored (clinical/clinic_settings.py refuses looser ones)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="monitoring_limits")
+    limits = models.JSONField(default=dict)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "-set_at"])]
+
+    def __str__(self) -> str:
+        return f"monitoring limits of {self.clinic} set {self.set_at:%Y-%m-%d %H:%M}"

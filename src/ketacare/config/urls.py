@@ -58,6 +58,7 @@ urlpatterns = [
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),
+    path("clinic/monitoring/", clinics.monitoring_limits, name="clinic-monitoring"),
     path("clinic/users/", staff.staff_list, name="staff-list"),
     path("clinic/users/<int:user_id>/unlock/", staff.staff_unlock, name="staff-unlock"),
     path("clinic/users/<int:user_id>/active/", staff.staff_set_active, name="staff-set-active"),

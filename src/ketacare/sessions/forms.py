@@ -13,6 +13,13 @@ class VitalsForm(forms.Form):
         required=False, min_value=20, max_value=250, label="Heart rate (/min)"
     )
     spo2_percent = forms.IntegerField(required=False, min_value=50, max_value=100, label="SpO2 (%)")
+    respiratory_rate_per_min = forms.IntegerField(
+        required=False, min_value=1, max_value=80, label="Respiration rate (/min)"
+    )
+    temperature_c = forms.FloatField(
+        required=False, min_value=25, max_value=45, label="Temperature (°C)"
+    )
+    on_supplemental_oxygen = forms.BooleanField(required=False, label="On supplemental oxygen")
 
 
 class ReadingForm(VitalsForm):
@@ -68,6 +75,9 @@ class StartSessionForm(VitalsForm):
         "diastolic_mmhg",
         "heart_rate_bpm",
         "spo2_percent",
+        "respiratory_rate_per_min",
+        "temperature_c",
+        "on_supplemental_oxygen",
         "pregnancy",
         "phq9_item9_today",
         "cssrs_risk_today",

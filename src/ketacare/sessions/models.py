@@ -68,7 +68,16 @@ class VitalSignsReading(models.Model):
     diastolic_mmhg = models.PositiveSmallIntegerField()
     heart_rate_bpm = models.PositiveSmallIntegerField(null=True, blank=True)
     spo2_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    respiratory_rate_per_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    temperature_c = models.FloatField(null=True, blank=True)
+    on_supplemental_oxygen = models.BooleanField(default=False)
     moaas = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="MOAA/S")
+    news2_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="NEWS2 aggregate of the parameters recorded (N1)."
+    )
+    news2_missing = models.JSONField(
+        default=list, help_text="NEWS2 parameters not recorded in this reading."
+    )
     alerts = models.JSONField(default=list)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,9 +16,11 @@ from ketacare.accounts.roles import Action, OutOfReach, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import dosing, monitoring
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
+from ketacare.clinical.news2 import news2
 from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import VitalSigns
-from ketacare.clinical_input import vital_signs
+from ketacare.clinical_input import VITAL_SIGN_FIELDS, field_named_in, vital_signs, vital_signs_json
+from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.patients.access import get_patient_for
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
 
@@ -37,15 +39,6 @@ class SessionStart:
     override_reason: str = ""
 
 
-def _vitals_json(vitals: VitalSigns) -> dict[str, int | None]:
-    return {
-        "systolic_mmhg": vitals.systolic_mmhg,
-        "diastolic_mmhg": vitals.diastolic_mmhg,
-        "heart_rate_bpm": vitals.heart_rate_bpm,
-        "spo2_percent": vitals.spo2_percent,
-    }
-
-
 def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverride:
     """Only a prescriber may pass a hard stop, and only with a recorded reason."""
     if not role_can(actor.role, Action.DOSE_OVERRIDE):
@@ -57,7 +50,9 @@ def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverri
     return dosing.DoseOverride(start.override_reason.strip()[:500], actor.label)
 
 
-def _predose(actor: Actor, start: SessionStart) -> tuple[monitoring.PredoseDecision, list[Any]]:
+def _predose(
+    actor: Actor, start: SessionStart, limits: monitoring.MonitoringSettings
+) -> tuple[monitoring.PredoseDecision, list[Any]]:
     try:
         decision = monitoring.predose_check(
             monitoring.PredoseInput(
@@ -66,7 +61,8 @@ def _predose(actor: Actor, start: SessionStart) -> tuple[monitoring.PredoseDecis
                 start.pregnancy,
                 start.phq9_item9_today,
                 start.cssrs_risk_today,
-            )
+            ),
+            limits,
         )
     except ClinicalRuleError as exc:
         raise ValidationError({"__all__": str(exc)}) from exc
@@ -130,7 +126,7 @@ def _dose(actor: Actor, start: SessionStart, weight_kg: float) -> tuple[Any, lis
 @transaction.atomic
 def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingSession:
     patient = get_patient_for(actor, patient_id, Action.SESSION_RUN)
-    decision, passed = _predose(actor, start)
+    decision, passed = _predose(actor, start, monitoring_settings(patient.clinic_id))
     calc, dose_overrides = _dose(actor, start, float(patient.weight_kg))
     session = DosingSession.objects.create(
         clinic=patient.clinic,
@@ -141,7 +137,7 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
         infusion_minutes=start.infusion_minutes if start.route is Route.IV_RACEMIC else None,
         dose_limit_mg=calc.limit_mg,
         dose_limit_source=calc.limit_source,
-        predose_vitals=_vitals_json(start.vitals),
+        predose_vitals=vital_signs_json(start.vitals),
         predose_decision=str(decision.decision),
         predose_findings=[
             {"decision": str(f.decision), "reason": f.reason, "source": f.source}
@@ -192,20 +188,33 @@ def record_vitals(
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
+    limits = monitoring_settings(session.clinic_id)
     try:
         current = vital_signs(vitals_data)
         alerts = monitoring.in_session_alerts(
-            vital_signs(session.predose_vitals), current, moaas=moaas
+            vital_signs(session.predose_vitals),
+            current,
+            moaas=moaas,
+            settings=limits,
+            during_infusion=_during_infusion(session, timezone.now()),
         )
     except ClinicalRuleError as exc:
-        raise ValidationError({"systolic_mmhg": str(exc)}) from exc
+        raise ValidationError({field_named_in(str(exc)): str(exc)}) from exc
+    score = news2(
+        current, moaas, sedation_alert_at_or_below_moaas=limits.sedation_alert_at_or_below_moaas
+    )
     reading = VitalSignsReading.objects.create(
         clinic=session.clinic,
         session=session,
         moaas=moaas,
         recorded_by=actor.user,
-        alerts=[{"kind": str(a.kind), "message": a.message, "source": a.source} for a in alerts],
-        **_vitals_json(current),
+        alerts=[
+            {"kind": str(a.kind), "message": a.message, "source": a.source, "action": a.action}
+            for a in alerts
+        ],
+        news2_score=score.aggregate,
+        news2_missing=list(score.missing),
+        **vital_signs_json(current),
     )
     record(
         actor,
@@ -216,6 +225,13 @@ def record_vitals(
         detail={"session": str(session.public_id), "alerts": [str(a.kind) for a in alerts]},
     )
     return reading
+
+
+def _during_infusion(session: DosingSession, at: Any) -> bool:
+    """An IV reading taken before the infusion ends: rechecks are then every 10 min (K9)."""
+    if session.route != Route.IV_RACEMIC or not session.infusion_minutes:
+        return False
+    return bool(at < session.started_at + timedelta(minutes=session.infusion_minutes))
 
 
 def minutes_observed(session: DosingSession) -> int:
@@ -248,12 +264,13 @@ def discharge(
             route=session.route_enum,
             minutes_observed=minutes_observed(session),
             predose=vital_signs(session.predose_vitals),
-            current=vital_signs({f: getattr(last, f) for f in session.predose_vitals}),
+            current=vital_signs({f: getattr(last, f) for f in VITAL_SIGN_FIELDS}),
             alert_and_oriented=alert_and_oriented,
             escort_present=escort_present,
             clinician_judges_stable=clinician_judges_stable,
             moaas=last.moaas,
-        )
+        ),
+        monitoring_settings(session.clinic_id),
     )
     if readiness.is_ready_for_discharge:
         session.status = SessionStatus.DISCHARGED
