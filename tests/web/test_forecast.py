@@ -98,3 +98,42 @@ def test_no_forecast_without_sessions_or_for_roles_outside_the_care_team(world, 
         reverse("scale-history", args=[world.patient_a.public_id])
     )
     assert own.status_code == 200 and 'data-testid="forecast"' not in own.content.decode()
+
+
+def _twice_weekly(now, days):  # type: ignore[no-untyped-def]
+    return [
+        SessionDose("iv", now - timedelta(days=ago), 34, 40)
+        for ago in range(days, 0, -1)
+        if ago % 7 in (1, 4)
+    ]
+
+
+def test_a_course_longer_than_the_models_memory_is_forecast_from_its_recent_part():
+    from ketacare.treatment.forecast import DOSE_MEMORY_DAYS, SCORE_HISTORY_DAYS, forecast_history
+
+    now = timezone.now()
+    doses = _twice_weekly(now, 730)
+    madrs = [(now - timedelta(days=731), 33)] + [
+        (now - timedelta(days=ago), 14) for ago in range(720, 0, -30)
+    ]
+    history = forecast_history(doses, madrs)
+    assert history is not None
+    window = SCORE_HISTORY_DAYS + DOSE_MEMORY_DAYS
+    assert now - timedelta(days=window + 1) <= history.first_dose
+    assert history.doses_left_out == len(doses) - len(history.regimen.doses) > 0
+    # the course's untreated baseline comes first, then only scores of the fitted window
+    assert history.points[0] == (-1.0, 33)
+    assert all(window - SCORE_HISTORY_DAYS - 1 <= day <= window for day, _ in history.points[1:])
+    assert len(history.points) == 1 + 3
+
+
+def test_a_course_spanning_340_days_with_a_recent_madrs_gets_a_forecast_not_an_error():
+    """Issue 9 item 7: 340 days of doses + a MADRS today asked the engine for 368 days."""
+    from ketacare.treatment.forecast import patient_forecast
+
+    now = timezone.now()
+    doses = _twice_weekly(now, 340)
+    madrs = [(now - timedelta(days=341), 32), (now - timedelta(days=20), 15), (now, 14)]
+    result = patient_forecast(doses, madrs, 70.0)
+    assert result is not None
+    assert result.forecast.days[-1] <= 366

@@ -30,6 +30,7 @@ from ketacare.pharmacology.response import (
 from ketacare.pharmacology.solve import solve_uniform_grid
 
 STEP_MIN = 10.0  # grid of the response pipeline
+MAX_SIMULATED_DAYS = 366  # longest course simulate_scores accepts
 REPORT_DAYS = (1, 3, 7, 14, 21, 28)
 # ASSUMPTION: adult trial populations weigh 80 +/- 16 kg (clipped 45-150 kg).
 WEIGHT_MEAN_KG, WEIGHT_SD_KG = 80.0, 16.0
@@ -96,8 +97,10 @@ def simulate_scores(
     weight_kg: FloatArray | None = None,
 ) -> ScoreCourse:
     """Noise-free MADRS courses of ``n_patients`` virtual patients on ``regimen``."""
-    if not (math.isfinite(horizon_days) and 0 < horizon_days <= 366):
-        raise ValueError(f"horizon_days must be within 0-366; got {horizon_days!r}")
+    if not (math.isfinite(horizon_days) and 0 < horizon_days <= MAX_SIMULATED_DAYS):
+        raise ValueError(
+            f"horizon_days must be within 0-{MAX_SIMULATED_DAYS}; got {horizon_days!r}"
+        )
     rng = np.random.default_rng(seed)
     if weight_kg is None:
         weight_kg = np.clip(rng.normal(WEIGHT_MEAN_KG, WEIGHT_SD_KG, n_patients), 45, 150)

@@ -10,18 +10,31 @@ from __future__ import annotations
 import base64
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ketacare.pharmacology import plots
 from ketacare.pharmacology.forecast import Forecast, forecast_patient
 from ketacare.pharmacology.regimen import Dose, Regimen
 from ketacare.pharmacology.response import DEFAULT_RESPONSE
+from ketacare.pharmacology.trial import MAX_SIMULATED_DAYS
 
 # Clinic session routes -> the engine's routes (at-home tablets are sublingual/ODT).
 ENGINE_ROUTE = {"iv": "iv", "im": "im", "at-home": "sublingual",
                 "esketamine": "esketamine-intranasal"}  # fmt: skip
-COURSE_WINDOW_DAYS = 365  # the engine forecasts within a year of the first dose
+# What history the forecast reads (issue 9, item 7). The response model forgets a dose within
+# weeks: plasticity half-life 2.231 days, between-patient CV 0.905 (log-normal), so the slowest
+# 1% of virtual patients (half-life about 13 days) keep under 1% of a dose after 90 days
+# (docs/pharmacology.md section 4; [P27]: the effect is gone by days 10-12). Older doses and
+# scores change nothing the next four weeks show and would only make the simulation grow with
+# the record (a year of care once overran the engine's 366 days: a 500). So the forecast is
+# fitted to the MADRS scores of the last SCORE_HISTORY_DAYS, simulated from the doses of the
+# DOSE_MEMORY_DAYS before those, plus the untreated baseline of the course.
+SCORE_HISTORY_DAYS = 90
+DOSE_MEMORY_DAYS = 90
+BASELINE_DAYS = 60  # MADRS up to 60 days before the course's first dose is its baseline
+HORIZON_DAYS = 28
+assert SCORE_HISTORY_DAYS + DOSE_MEMORY_DAYS + HORIZON_DAYS <= MAX_SIMULATED_DAYS
 MIN_MADRS_SCORES = 2
 # Display rule, not a clinical number: when the engine had to widen its likelihood beyond
 # twice the rating noise to find any virtual patient like this one, the model does not
@@ -47,18 +60,27 @@ class PatientForecast:
     explains_course: bool
 
 
-def regimen_from(doses: list[SessionDose]) -> tuple[Regimen, datetime] | None:
-    """The latest course of one drug (racemic or esketamine) as an engine regimen, with the
-    time of its first dose (the engine's day 0)."""
-    if not doses:
-        return None
+@dataclass(frozen=True)
+class ForecastHistory:
+    """What the forecast is computed from: the engine's regimen (day 0 = its first dose),
+    the MADRS points on that clock and the doses left out as beyond the model's memory."""
+
+    regimen: Regimen
+    first_dose: datetime
+    points: list[tuple[float, int]]
+    doses_left_out: int
+
+
+def _same_drug_course(doses: list[SessionDose]) -> list[SessionDose]:
+    """The doses of the drug given last (racemic or esketamine), oldest first."""
     doses = sorted(doses, key=lambda d: d.started_at)
     esketamine = doses[-1].route == "esketamine"
-    latest = doses[-1].started_at
-    course = [d for d in doses if (d.route == "esketamine") == esketamine
-              and (latest - d.started_at).days <= COURSE_WINDOW_DAYS]  # fmt: skip
+    return [d for d in doses if (d.route == "esketamine") == esketamine]
+
+
+def _regimen(course: list[SessionDose]) -> Regimen:
     first = course[0].started_at
-    regimen = Regimen(
+    return Regimen(
         tuple(
             Dose(
                 ENGINE_ROUTE[d.route],
@@ -70,37 +92,84 @@ def regimen_from(doses: list[SessionDose]) -> tuple[Regimen, datetime] | None:
         ),
         name="this patient's sessions",
     )
-    return regimen, first
+
+
+def forecast_history(
+    doses: list[SessionDose], madrs: list[tuple[datetime, int]]
+) -> ForecastHistory | None:
+    """The recent part of the latest course the forecast is fitted to (see
+    SCORE_HISTORY_DAYS); None without a dose in it."""
+    if not doses:
+        return None
+    course = _same_drug_course(doses)
+    latest = max([course[-1].started_at, *(when for when, _ in madrs)])
+    fit_from = latest - timedelta(days=SCORE_HISTORY_DAYS)
+    recent = [d for d in course if d.started_at >= fit_from - timedelta(days=DOSE_MEMORY_DAYS)]
+    if not recent:
+        return None
+    first = recent[0].started_at
+    course_start = course[0].started_at
+    baseline_from = course_start - timedelta(days=BASELINE_DAYS)
+
+    def day(when: datetime) -> float:
+        return (when - first).total_seconds() / 86400
+
+    whole_course = first == course_start
+    # A course inside the window is fitted whole. A longer one is fitted from fit_from only,
+    # after DOSE_MEMORY_DAYS of doses have brought the model from its untreated start to where
+    # the patient is; its baseline stands just before that start.
+    fit_start = first if whole_course else max(first, fit_from)
+    baseline = [(w, t) for w, t in madrs if baseline_from <= w < course_start]
+    points = [((day(w) if whole_course else -1.0), t) for w, t in baseline]
+    points += [(day(w), t) for w, t in madrs if w >= fit_start]
+    return ForecastHistory(_regimen(recent), first, sorted(points), len(course) - len(recent))
+
+
+def regimen_from(doses: list[SessionDose]) -> tuple[Regimen, datetime] | None:
+    """The latest course of one drug (racemic or esketamine) as an engine regimen, with the
+    time of its first dose (the engine's day 0)."""
+    history = forecast_history(doses, [])
+    return None if history is None else (history.regimen, history.first_dose)
+
+
+def _basis(history: ForecastHistory, weight_kg: float) -> str:
+    left_out = (
+        f" ({history.doses_left_out} earlier dose(s) left out: the model forgets a dose "
+        f"within weeks, so only the last {SCORE_HISTORY_DAYS + DOSE_MEMORY_DAYS} days count)"
+        if history.doses_left_out
+        else ""
+    )
+    return (
+        f"Based on {len(history.regimen.doses)} recorded dose(s){left_out} and "
+        f"{len(history.points)} MADRS score(s) of this patient, at {weight_kg:g} kg, weighed "
+        "against 1,000 virtual patients of the response model (calibrated only to pooled "
+        "single-infusion outcomes; it is known to over-predict benefit from repeated dosing: "
+        "docs/pharmacology.md, section 4)."
+    )
 
 
 def patient_forecast(
     doses: list[SessionDose], madrs: list[tuple[datetime, int]], weight_kg: float
 ) -> PatientForecast | None:
-    """None when there is too little to forecast from (no sessions, under 2 MADRS scores)."""
-    course = regimen_from(doses)
-    if course is None:
+    """None when there is too little to forecast from (no recent sessions, under 2 MADRS
+    scores)."""
+    history = forecast_history(doses, madrs)
+    if history is None or len(history.points) < MIN_MADRS_SCORES:
         return None
-    regimen, first = course
-    points = [((when - first).total_seconds() / 86400, total) for when, total in madrs]
-    points = [(day, total) for day, total in points if -60 <= day <= COURSE_WINDOW_DAYS]
-    if len(points) < MIN_MADRS_SCORES:
-        return None
+    points = history.points
     forecast = forecast_patient(
-        regimen, weight_kg, [d for d, _ in points], [t for _, t in points], horizon_days=28
-    )
+        history.regimen, weight_kg, [d for d, _ in points], [t for _, t in points],
+        horizon_days=HORIZON_DAYS,
+    )  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         path = plots.plot_forecast(forecast, Path(folder) / "forecast.svg",
                                    title="MADRS: observed and forecast")  # fmt: skip
         uri = "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode()
-    basis = (
-        f"Based on {len(regimen.doses)} recorded dose(s) and {len(points)} MADRS score(s) of "
-        f"this patient, at {weight_kg:g} kg, weighed against 1,000 virtual patients of the "
-        "response model (calibrated only to pooled single-infusion outcomes; it is known to "
-        "over-predict benefit from repeated dosing: docs/pharmacology.md, section 4)."
-    )
     explains = forecast.likelihood_sd_madrs <= (
         MAX_LIKELIHOOD_SD_FACTOR * DEFAULT_RESPONSE.measurement_sd_madrs
     )
+    first = history.first_dose.date()
     return PatientForecast(
-        forecast, first.date(), forecast.booster_due_date(first.date()), uri, basis, explains
-    )
+        forecast, first, forecast.booster_due_date(first), uri, _basis(history, weight_kg),
+        explains,
+    )  # fmt: skip
