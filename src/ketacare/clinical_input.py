@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from ketacare.clinical.dates import DateRange, check_plausible_date
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.vitals import VitalSigns
 
@@ -48,3 +51,16 @@ def field_named_in(message: str) -> str:
     """The vital-sign field a core refusal names first (it names the field at fault)."""
     named = [(message.find(name), name) for name in VITAL_SIGN_FIELDS if name in message]
     return min(named)[1] if named else "systolic_mmhg"
+
+
+def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> None:
+    """Every entered date, by page or API: outside the core's plausible range it is a
+    ValidationError on `field` (a 422 naming the field, never an overflow later)."""
+    if isinstance(value, datetime):
+        day = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    else:
+        day = value
+    try:
+        check_plausible_date(field, day, timezone.localdate(), allowed)
+    except ClinicalRuleError as exc:
+        raise ValidationError({field: str(exc)}) from exc

@@ -168,3 +168,13 @@ def test_iv_maintenance_needs_a_clinic_ladder() -> None:
 def test_interval_off_the_ladder_is_refused() -> None:
     with pytest.raises(InvalidClinicalInput, match="current_interval_days"):
         next_maintenance_date(Route.ESKETAMINE_NASAL, MONDAY, 10, True)
+
+
+def test_a_course_starting_at_the_end_of_the_calendar_is_refused_not_overflowed() -> None:
+    with pytest.raises(InvalidClinicalInput, match="start"):
+        generate_schedule("iv-induction", date.max, PATIENT)
+
+
+def test_maintenance_spacing_at_the_end_of_the_calendar_is_refused_not_overflowed() -> None:
+    with pytest.raises(InvalidClinicalInput, match="last_session_on"):
+        next_maintenance_date(Route.ESKETAMINE_NASAL, date.max, 7, True)

@@ -45,6 +45,7 @@ def test_prescriber_plans_an_iv_induction_and_the_chart_shows_whats_next(world, 
         ({"template": "at-home-odt"}, "dose_mg", "dose"),
         ({"template": "esketamine-trd", "dose_mg": "112"}, "dose_mg", "limit"),
         ({"start_on": "2020-01-01"}, "start_on", "past"),
+        ({"start_on": "9999-12-31"}, "start_on", "plausible range"),
         ({"template": "no-such-protocol"}, "template", "valid choice"),
     ],
 )

@@ -252,8 +252,23 @@ def generate_schedule(
     """Dated dosing, counselling and review sessions of a course, in date order.
 
     Every dose is checked against the route's hard limit (dosing.py); a course whose dose
-    would exceed it is refused, since an override belongs to a single session.
+    would exceed it is refused, since an override belongs to a single session. A start so
+    late that the course would run past the calendar's end (9999-12-31) is refused too.
     """
+    try:
+        return _schedule(template, start, patient, clinic)
+    except OverflowError as exc:
+        raise InvalidClinicalInput(
+            f"start: {start.isoformat()} leaves no room for the course before {date.max}"
+        ) from exc
+
+
+def _schedule(
+    template: str | ProtocolTemplate,
+    start: date,
+    patient: PatientContext,
+    clinic: ClinicScheduleRules,
+) -> tuple[ScheduledSession, ...]:
     if isinstance(template, str):
         if template not in TEMPLATES:
             raise InvalidClinicalInput(
@@ -339,4 +354,6 @@ def next_maintenance_date(
         )
     rung = ladder.index(current_interval_days)
     rung = min(rung + 1, len(ladder) - 1) if response_holding else max(rung - 1, 0)
+    if last_session_on > date.max - timedelta(days=ladder[rung]):
+        raise InvalidClinicalInput(f"last_session_on: {last_session_on} is too late to space from")
     return last_session_on + timedelta(days=ladder[rung]), ladder[rung]

@@ -16,7 +16,9 @@ from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, OutOfReach, Role, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import instruments
+from ketacare.clinical.dates import RATING_DATE
 from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
+from ketacare.clinical_input import plausible_date
 from ketacare.measures.models import SafetyAlert, ScaleResponse
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.models import Patient
@@ -61,6 +63,9 @@ def record_scale(
     patient = get_patient_for(actor, patient_id, Action.SCALE_RECORD)
     result = _score(instrument, answers)
     taken_at = taken_at or timezone.now()
+    plausible_date("taken_at", taken_at, RATING_DATE)
+    if timezone.is_naive(taken_at):  # an API time without an offset is the clinic's time
+        taken_at = timezone.make_aware(taken_at)
     if taken_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"taken_at": "A scale cannot be taken in the future."})
     response = ScaleResponse.objects.create(

@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ketacare.clinical.dates import BIRTH_DATE
+from ketacare.clinical_input import plausible_date
+
 # Weight range accepted at registration (issue #3): outside it is almost surely a typo
 # (lb for kg) and would feed every mg/kg dose calculation.
 WEIGHT_KG_MIN = Decimal("20")
@@ -31,11 +34,12 @@ def validate_weight_kg(value: Decimal) -> None:
 
 
 def validate_birth_date(value: date) -> None:
-    today = timezone.localdate()
-    if value > today:
+    if value > timezone.localdate():
         raise ValidationError("Date of birth cannot be in the future.")
-    if value.year < today.year - 130:
-        raise ValidationError("Date of birth is more than 130 years ago.")
+    try:
+        plausible_date("date_of_birth", value, BIRTH_DATE)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
 
 
 def normalise_icd10(code: str) -> str:

@@ -14,7 +14,9 @@ from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, OutOfReach, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import protocols
+from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical_input import plausible_date
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
@@ -35,7 +37,8 @@ def schedule_for(
             template, start_on, protocols.PatientContext(weight_kg, dose_mg), rules
         )
     except ClinicalRuleError as exc:
-        field = "template" if "template" in str(exc) else "dose_mg"
+        named = {"template": "template", "start": "start_on"}
+        field = next((named[w] for w in named if str(exc).startswith(w)), "dose_mg")
         raise ValidationError({field: str(exc)}) from exc
 
 
@@ -51,6 +54,7 @@ def create_plan(
     patient = get_patient_for(actor, patient_id, Action.PLAN_CREATE)
     if start_on < timezone.localdate():
         raise ValidationError({"start_on": "A plan cannot start in the past."})
+    plausible_date("start_on", start_on, PLAN_START)
     schedule = schedule_for(template, start_on, float(patient.weight_kg), dose_mg, closed_weekdays)
     plan = TreatmentPlan.objects.create(
         clinic=patient.clinic,

@@ -1,0 +1,39 @@
+"""Inputs that used to end in a server error now get a 4xx naming the field or the limit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ketacare.measures.models import ScaleResponse
+
+pytestmark = pytest.mark.django_db
+PHQ9 = [1, 2, 3, 0, 1, 2, 1, 0, 0]
+
+
+def post_json(client, url, body, **headers):  # type: ignore[no-untyped-def]
+    return client.post(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize(
+    "taken_at", ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1900-01-01T00:00:00"]
+)
+def test_a_scale_dated_outside_the_plausible_range_is_refused_on_taken_at(
+    world, client_as, taken_at
+):
+    client = client_as(world.users_a["nurse"])
+    url = f"/api/patients/{world.patient_a.public_id}/scales"
+    response = post_json(client, url, {"instrument": "phq9", "answers": PHQ9, "taken_at": taken_at})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "taken_at"] and "plausible range" in error["msg"]
+    assert not ScaleResponse.objects.exists()
+
+
+def test_a_scale_time_without_an_offset_is_taken_as_the_clinics_time(world, client_as):
+    client = client_as(world.users_a["nurse"])
+    url = f"/api/patients/{world.patient_a.public_id}/scales"
+    body = {"instrument": "phq9", "answers": PHQ9, "taken_at": "2026-01-05T09:30:00"}
+    assert post_json(client, url, body).status_code == 201
+    assert ScaleResponse.objects.get().taken_at.isoformat().startswith("2026-01-05T09:30:00")
