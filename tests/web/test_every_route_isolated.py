@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.conftest import ROLES
 
@@ -69,7 +71,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
     )
     client_as(world.users_b["prescriber"]).post(
         f"/patients/{b}/plans/new/",
-        {"template": "iv-induction", "start_on": "2099-01-05"},
+        {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
     )
     token, _ = ApiToken.issue(world.users_b["nurse"])
     return {

@@ -37,3 +37,31 @@ def test_a_scale_time_without_an_offset_is_taken_as_the_clinics_time(world, clie
     body = {"instrument": "phq9", "answers": PHQ9, "taken_at": "2026-01-05T09:30:00"}
     assert post_json(client, url, body).status_code == 201
     assert ScaleResponse.objects.get().taken_at.isoformat().startswith("2026-01-05T09:30:00")
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+def test_a_body_over_the_limit_is_a_json_413_naming_the_limit(world, client_as, settings, debug):
+    settings.DEBUG = debug
+    client = client_as(world.users_a["front_desk"])
+    body = {"mrn": "X" * (10 * 1024 * 1024)}  # 10 MB of JSON
+    response = post_json(client, "/api/patients/", body)
+    assert response.status_code == 413
+    assert str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) in response.json()["detail"]
+
+
+def test_json_sent_as_text_plain_is_refused_with_415(world, client_as):
+    client = client_as(world.users_a["nurse"])
+    url = f"/api/patients/{world.patient_a.public_id}/scales"
+    body = json.dumps({"instrument": "phq9", "answers": PHQ9})
+    response = client.post(url, body, content_type="text/plain")
+    assert response.status_code == 415 and "application/json" in response.json()["detail"]
+    assert not ScaleResponse.objects.exists()
+
+
+def test_an_unknown_api_path_and_a_wrong_method_answer_json(world, client_as):
+    client = client_as(world.users_a["nurse"])
+    unknown = client.get("/api/no-such-thing")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Not Found"}
+    wrong = client.delete(f"/api/patients/{world.patient_a.public_id}")
+    assert wrong.status_code == 405 and wrong.json() == {"detail": "Method Not Allowed"}
+    assert "PATCH" in wrong["Allow"]

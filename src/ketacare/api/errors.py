@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
 from ketacare.audit.denials import record_denial
+from ketacare.web.unavailable import DATABASE_UNAVAILABLE, unavailable_response
 
 
 class ErrorItem(Schema):
@@ -28,7 +30,10 @@ ERRORS: dict[int, type[Schema]] = {
     401: Message,
     403: Message,
     404: Message,
+    413: Message,
+    415: Message,
     422: FieldErrors,
+    503: Message,
 }
 
 
@@ -51,3 +56,14 @@ def install_handlers(api: NinjaAPI) -> None:
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         record_denial(request, exc)
         return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The body is over the limit of {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+        return api.create_response(request, {"detail": detail}, status=413)
+
+    for database_error in DATABASE_UNAVAILABLE:
+        api.add_exception_handler(
+            database_error, lambda request, exc: unavailable_response(request)
+        )
