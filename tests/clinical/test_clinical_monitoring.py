@@ -374,3 +374,21 @@ def test_impossible_same_day_screening_answers_are_refused() -> None:
         check(phq9_item9_today=4)
     with pytest.raises(InvalidClinicalInput, match="cssrs_risk_today"):
         check(cssrs_risk_today="severe")
+
+
+def test_a_diastolic_only_hold_breach_names_diastolic_not_systolic() -> None:
+    (alert,) = [
+        a for a in in_session_alerts(CALM, bp(150, 101)) if a.kind is AlertKind.BP_ABOVE_HOLD
+    ]
+    assert "diastolic 101 above 100" in alert.message and "systolic" not in alert.message
+
+
+def test_every_alert_says_what_to_do_next_with_its_source() -> None:
+    shocked = VitalSigns(190, 48, heart_rate_bpm=138, spo2_percent=84, respiratory_rate_per_min=6)
+    for alert in in_session_alerts(CALM, shocked, moaas=1, during_infusion=True):
+        assert alert.action and "(" in alert.action, alert
+
+
+def test_unacknowledged_alerts_block_discharge() -> None:
+    result = discharge_readiness(discharge(unacknowledged_alerts=2))
+    assert result.unmet == ("2 reading(s) with alerts not yet acknowledged by a clinician",)

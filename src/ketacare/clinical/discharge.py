@@ -39,6 +39,8 @@ class DischargeInput:
     escort_present: bool
     clinician_judges_stable: bool
     moaas: int | None = None
+    unacknowledged_alerts: int = 0
+    """In-session readings whose alerts no clinician has acknowledged with a note."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,11 @@ def discharge_readiness(
         )
     if not state.escort_present:
         unmet.append("no escort to take the patient home (S1 §17, S4)")
+    if state.unacknowledged_alerts:
+        unmet.append(
+            f"{state.unacknowledged_alerts} reading(s) with alerts not yet acknowledged by a "
+            "clinician"
+        )
     if not state.clinician_judges_stable:
         unmet.append("clinician has not judged the patient clinically stable (S1 §5.1-5.2, S10)")
     return DischargeReadiness(not unmet, tuple(unmet), (NO_DRIVING,), tuple(notes))

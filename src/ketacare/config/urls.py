@@ -54,6 +54,11 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/", sessions.session_detail, name="session-detail"),
     path("sessions/<uuid:session_id>/vitals/", sessions.add_reading, name="session-reading"),
     path("sessions/<uuid:session_id>/discharge/", sessions.discharge, name="session-discharge"),
+    path(
+        "sessions/<uuid:session_id>/alerts/acknowledge/",
+        sessions.acknowledge_alerts,
+        name="session-acknowledge",
+    ),
     path("sessions/<uuid:session_id>/vitals.svg", sessions.vitals_chart, name="session-vitals-svg"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit.audit_log, name="audit-log"),

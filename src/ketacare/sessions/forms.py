@@ -98,3 +98,14 @@ class DischargeForm(forms.Form):
     alert_and_oriented = forms.BooleanField(required=False, label="Alert and oriented")
     escort_present = forms.BooleanField(required=False, label="Escort present to take them home")
     clinician_judges_stable = forms.BooleanField(required=False, label="Clinician judges stable")
+
+
+class AcknowledgeForm(forms.Form):
+    reading = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        required=False,  # an empty note gets the service's message, naming what to write
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What was done",
+        help_text="e.g. infusion paused, prescriber called, recheck result.",
+    )

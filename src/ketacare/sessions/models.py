@@ -92,3 +92,22 @@ class VitalSignsReading(models.Model):
     @property
     def minute(self) -> int:
         return int((self.taken_at - self.session.started_at).total_seconds() // 60)
+
+
+class AlertAcknowledgement(models.Model):
+    """A clinician's acknowledgement, with a note, of the alerts of one reading. Until it
+    exists the alerts stay on the session page and discharge waits; the reading itself is
+    never edited."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT)
+    reading = models.OneToOneField(
+        VitalSignsReading, on_delete=models.PROTECT, related_name="acknowledgement"
+    )
+    note = models.TextField(max_length=1000)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"acknowledged {self.acknowledged_at:%H:%M}: {self.note[:40]}"

@@ -22,7 +22,12 @@ from ketacare.clinical.vitals import VitalSigns
 from ketacare.clinical_input import VITAL_SIGN_FIELDS, field_named_in, vital_signs, vital_signs_json
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.patients.access import get_patient_for
-from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
+from ketacare.sessions.models import (
+    AlertAcknowledgement,
+    DosingSession,
+    SessionStatus,
+    VitalSignsReading,
+)
 
 
 @dataclass(frozen=True)
@@ -227,6 +232,51 @@ def record_vitals(
     return reading
 
 
+def unacknowledged_readings(session: DosingSession) -> list[VitalSignsReading]:
+    """Readings whose alerts no clinician has acknowledged yet, oldest first."""
+    return [
+        r
+        for r in session.readings.filter(acknowledgement__isnull=True).order_by("taken_at", "id")
+        if r.alerts
+    ]
+
+
+@transaction.atomic
+def acknowledge_alerts(
+    actor: Actor, session_id: Any, reading_id: Any, note: str
+) -> AlertAcknowledgement:
+    """A clinician acknowledges one reading's alerts with a note saying what was done."""
+    session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    try:
+        reading = session.readings.get(pk=int(reading_id))
+    except (VitalSignsReading.DoesNotExist, ValueError, TypeError) as exc:
+        raise ValidationError({"reading": "No such reading in this session."}) from exc
+    if not reading.alerts:
+        raise ValidationError({"reading": "This reading raised no alert."})
+    if AlertAcknowledgement.objects.filter(reading=reading).exists():
+        raise ValidationError({"reading": "These alerts are already acknowledged."})
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {
+                "note": "Write what was done about the alert (e.g. infusion paused, prescriber "
+                "called, recheck result) before acknowledging it."
+            }
+        )
+    ack = AlertAcknowledgement.objects.create(
+        clinic=session.clinic, reading=reading, note=note[:1000], acknowledged_by=actor.user
+    )
+    record(
+        actor,
+        "update",
+        "vital_signs",
+        reading.pk,
+        patient_id=session.patient.public_id,
+        detail={"acknowledged": [a["kind"] for a in reading.alerts], "note": ack.note},
+    )
+    return ack
+
+
 def _during_infusion(session: DosingSession, at: Any) -> bool:
     """An IV reading taken before the infusion ends: rechecks are then every 10 min (K9)."""
     if session.route != Route.IV_RACEMIC or not session.infusion_minutes:
@@ -261,6 +311,7 @@ def discharge(
         raise ValidationError({"__all__": "Record vital signs before discharge."})
     readiness = monitoring.discharge_readiness(
         monitoring.DischargeInput(
+            unacknowledged_alerts=len(unacknowledged_readings(session)),
             route=session.route_enum,
             minutes_observed=minutes_observed(session),
             predose=vital_signs(session.predose_vitals),

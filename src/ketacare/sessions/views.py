@@ -22,7 +22,12 @@ from ketacare.measures.services import open_alerts
 from ketacare.patients.access import get_patient_for
 from ketacare.sessions import services
 from ketacare.sessions.charts import session_vitals_svg
-from ketacare.sessions.forms import DischargeForm, ReadingForm, StartSessionForm
+from ketacare.sessions.forms import (
+    AcknowledgeForm,
+    DischargeForm,
+    ReadingForm,
+    StartSessionForm,
+)
 from ketacare.sessions.models import DosingSession
 from ketacare.treatment.plans import planned_dose
 
@@ -88,6 +93,8 @@ def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> Ht
         "reading_form": extra.pop("reading_form", None) or ReadingForm(),
         "discharge_form": extra.pop("discharge_form", None) or DischargeForm(),
         "open_alerts": open_alerts(actor, session.patient),
+        "unacknowledged": services.unacknowledged_readings(session),
+        "ack_errors": extra.pop("ack_errors", {}),
         **extra,
     }
     status = 422 if extra.get("failed") else 200
@@ -115,7 +122,9 @@ def add_reading(request: HttpRequest, session_id: UUID) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             if reading.alerts:
-                messages.error(request, "Alert: " + "; ".join(a["message"] for a in reading.alerts))
+                messages.error(
+                    request, f"{len(reading.alerts)} alert(s) on this reading: see the red box."
+                )
             return redirect("session-detail", session_id=session_id)
     session = services.view_session(actor, session_id)
     return _detail(request, session, reading_form=form, failed=True)
@@ -139,6 +148,27 @@ def discharge(request: HttpRequest, session_id: UUID) -> HttpResponse:
         return redirect("session-detail", session_id=session_id)
     session = services.view_session(actor, session_id)
     return _detail(request, session, discharge_form=form, unmet=readiness.unmet, failed=True)
+
+
+@require_POST
+@login_required
+def acknowledge_alerts(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = AcknowledgeForm(request.POST)
+    form.is_valid()
+    try:
+        services.acknowledge_alerts(
+            actor, session_id, request.POST.get("reading"), form.cleaned_data.get("note", "")
+        )
+    except ValidationError as exc:
+        session = services.view_session(actor, session_id)
+        reading = request.POST.get("reading")
+        if reading not in {str(r.pk) for r in services.unacknowledged_readings(session)}:
+            messages.error(request, " ".join(exc.messages))  # no box to show it in
+        errors = {"reading": reading, "messages": exc.messages}
+        return _detail(request, session, ack_errors=errors, failed=True)
+    messages.success(request, "Alerts acknowledged; your note is on the session record.")
+    return redirect("session-detail", session_id=session_id)
 
 
 @csp_override({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
