@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from ketacare.audit.models import AppendOnlyError, AuditEntry
-from ketacare.audit.services import verify_chain
+from ketacare.audit.verification import verify_chain
 from tests.conftest import patient_data
 
 pytestmark = pytest.mark.django_db

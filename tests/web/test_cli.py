@@ -82,16 +82,38 @@ def test_bad_cli_input_exits_2_with_the_reason(env):
     assert run(env, "createuser", "x@y.example").returncode == 2  # argparse: --clinic missing
 
 
-def test_deploy_checks_pass_in_production_mode(env):
+def test_deploy_checks_pass_in_production_mode(env, tmp_path):
+    prod = {
+        **env,
+        "KETACARE_ENV": "production",
+        "SECRET_KEY": "p" * 64 + "-Xy9!",
+        "ALLOWED_HOSTS": "clinic.example.org",
+        "AUDIT_KEY_FILE": str(tmp_path / "secrets" / "audit-keys.json"),
+    }
+    made = run(prod, "audit", "init-key")
+    assert made.returncode == 0 and "mode 0600" in made.stdout, made.stderr
+    result = run(prod, "check", "--deploy")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+    assert run(prod, "audit", "init-key").returncode == 2  # never overwrites a key ring
+
+
+def test_deploy_checks_fail_in_production_without_an_audit_key_file(env, tmp_path):
     prod = {
         **env,
         "KETACARE_ENV": "production",
         "SECRET_KEY": "p" * 64 + "-Xy9!",
         "ALLOWED_HOSTS": "clinic.example.org",
     }
-    result = run(prod, "check", "--deploy")
-    assert result.returncode == 0, result.stderr + result.stdout
-    assert "no issues" in result.stdout
+    unset = run(prod, "check", "--deploy")
+    assert unset.returncode != 0 and "AUDIT_KEY_FILE is not set" in unset.stderr
+    missing = run({**prod, "AUDIT_KEY_FILE": str(tmp_path / "nowhere.json")}, "check", "--deploy")
+    assert missing.returncode != 0 and "does not exist" in missing.stderr
+    readable = tmp_path / "shared.json"
+    assert run({**prod, "AUDIT_KEY_FILE": str(readable)}, "audit", "init-key").returncode == 0
+    readable.chmod(0o644)
+    loose = run({**prod, "AUDIT_KEY_FILE": str(readable)}, "check", "--deploy")
+    assert loose.returncode != 0 and "readable by other users" in loose.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(env):
@@ -113,7 +135,9 @@ def test_production_serve_runs_gunicorn_with_static_files_and_security_headers(e
         "SECRET_KEY": "s" * 60 + "-Zq7!",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        "AUDIT_KEY_FILE": str(tmp_path / "audit-keys.json"),
     }
+    assert run(prod, "audit", "init-key").returncode == 0
     assert run(prod, "migrate").returncode == 0
     argv = [*KETACARE, "serve", "--port", str(port), "--workers", "1"]
     server = subprocess.Popen(argv, env=prod, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -183,4 +207,79 @@ def test_concurrent_audited_requests_on_sqlite_all_succeed(env):
         server.terminate()
         server.wait(timeout=20)
     assert statuses == [200] * 40
+    assert run(env, "audit", "verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "verify"],
+        ["audit", "anchor"],
+        ["createtoken", "x@y.example"],
+        ["demo"],
+        ["createclinic", "Lakeside"],
+        ["serve"],
+    ],  # fmt: skip
+    ids=lambda argv: " ".join(argv),
+)
+def test_commands_needing_the_database_say_run_migrate_first_on_a_fresh_checkout(env, command):
+    result = run(env, *command)
+    assert result.returncode == 2, result.stderr
+    assert "run `ketacare migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(env):
+    with_no_server = {**env, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/ketacare"}
+    result = run(with_no_server, "audit", "verify")
+    assert result.returncode == 2 and "cannot use the database" in result.stderr
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_output_cut_short_by_head_ends_quietly(env):
+    """`| head` closes the pipe while ketacare still writes: no traceback, no 'Exception
+    ignored', and the status a shell gives a process ended by SIGPIPE."""
+    argv = " ".join([*KETACARE, "simulate", "--route", "iv", "--dose-mg", "35", "--weight-kg",
+                     "70", "--hours", "48", "--step-min", "0.1", "--json"])  # fmt: skip
+    result = subprocess.run(
+        ["bash", "-c", f"{argv} | head -c 20; s=${{PIPESTATUS[0]}}; echo; echo status=$s"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.stdout.startswith('{"route": "iv"')
+    assert "status=141" in result.stdout
+    assert result.stderr == ""
+
+
+def test_operator_anchors_rotates_the_key_and_verifies_against_the_anchor(env):
+    run(env, "migrate")
+    assert run(env, "createclinic", "Lakeside Clinic").returncode == 0
+    anchor = run(env, "audit", "anchor")
+    assert anchor.returncode == 0
+    count, rest = anchor.stdout.strip().split(":", 1)
+    assert int(count) >= 2 and len(rest.split("@")[0]) == 64 and rest.endswith("Z")
+    rotated = run(env, "audit", "rotate-key")
+    assert rotated.returncode == 0 and "now uses key" in rotated.stdout
+    verified = run(env, "audit", "verify", "--anchor", anchor.stdout.strip())
+    assert verified.returncode == 0, verified.stderr
+    assert "1 anchor(s) found in it" in verified.stdout
+    forged = f"{count}:{'ab' * 32}"
+    mismatch = run(env, "audit", "verify", "--anchor", forged)
+    assert mismatch.returncode == 1 and "was rewritten" in mismatch.stderr
+    beyond = run(env, "audit", "verify", "--anchor", f"{int(count) + 99}:{'ab' * 32}")
+    assert beyond.returncode == 1 and "removed from the end" in beyond.stderr
+    garbled = run(env, "audit", "verify", "--anchor", "yesterday")
+    assert garbled.returncode == 2 and "not an audit anchor" in garbled.stderr
+
+
+def test_add_key_then_rotate_to_it_as_on_several_servers(env):
+    run(env, "migrate")
+    run(env, "createclinic", "Lakeside Clinic")
+    added = run(env, "audit", "add-key")
+    key_id = added.stdout.split("Added audit key ")[1].split()[0]
+    assert run(env, "audit", "verify").returncode == 0  # prepared, not in use yet
+    assert run(env, "audit", "rotate-key", "--to", key_id).returncode == 0
+    again = run(env, "audit", "rotate-key", "--to", key_id)
+    assert again.returncode == 2 and "already uses key" in again.stderr
+    unknown = run(env, "audit", "rotate-key", "--to", "no-such-key")
+    assert unknown.returncode == 2 and "No key 'no-such-key'" in unknown.stderr
     assert run(env, "audit", "verify").returncode == 0

@@ -1,13 +1,16 @@
 """The append-only audit log of every read and write of patient data (HIPAA 164.312(b)).
 
-Each entry stores the SHA-256 of the previous entry's hash plus its own content, so a
-changed or deleted row breaks the chain (`ketacare audit verify`). The ORM refuses
-update and delete; database triggers (migration 0002) refuse them too.
+Each entry stores HMAC-SHA256(key, previous entry's hash + its own content), with the key
+kept outside the database (`audit.keyring`), so a changed or deleted row breaks the chain
+(`ketacare audit verify`) and whoever controls only the database cannot re-make it. The
+entry names its key (`key_id`); entries written before keying have none and carry a plain
+SHA-256. The ORM refuses update and delete; database triggers (migration 0002) refuse them too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any, NoReturn
 
@@ -38,6 +41,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Log out"
     LOGIN_FAILED = "login_failed", "Failed login"
     DENIED = "denied", "Access denied"
+    AUDIT_KEY = "audit_key", "Audit key change"
 
 
 class AuditEntry(models.Model):
@@ -56,6 +60,8 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Blank: written before the chain was keyed (plain SHA-256); see docs/security.md.
+    key_id = models.CharField(max_length=40, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -76,8 +82,10 @@ class AuditEntry(models.Model):
 
     def canonical(self) -> str:
         """The hashed content: every field but the id and the hash itself."""
+        content: dict[str, Any] = {"key_id": self.key_id} if self.key_id else {}
         return json.dumps(
-            {
+            content
+            | {
                 "at": self.at.isoformat(),
                 "user_id": self.user_id,
                 "user_email": self.user_email,
@@ -95,8 +103,14 @@ class AuditEntry(models.Model):
             separators=(",", ":"),
         )
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+    def compute_hash(self, key: bytes | None) -> str:
+        """HMAC-SHA256 under the entry's key; plain SHA-256 only for an entry without a key id."""
+        message = (self.prev_hash + self.canonical()).encode()
+        if not self.key_id:
+            return hashlib.sha256(message).hexdigest()
+        if key is None:
+            raise ValueError(f"entry {self.pk} is keyed ({self.key_id}): its key is needed")
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):
@@ -104,6 +118,7 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    key_id = models.CharField(max_length=40, blank=True, default="")  # the key new entries use
 
     def __str__(self) -> str:
         return f"audit chain head: {self.count} entries"

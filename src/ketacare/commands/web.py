@@ -1,4 +1,4 @@
-"""Commands that run the Django application: serve, migrate, demo, users, checks, audit."""
+"""Commands that run the Django application: serve, migrate, demo, users, checks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import os
 import sys
 from typing import Any
 
+from ketacare.commands import CommandFailed
 
-def setup_django() -> None:
+
+def setup_django(*, database: bool = True) -> None:
+    """Load Django; for a command that uses the database (`database`), first make sure it
+    is reachable and migrated, so the operator reads what to do rather than a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketacare.config.settings")
     from ketacare.config.settings import DATABASES, VAR_DIR
 
@@ -17,6 +21,25 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    if database:
+        require_migrated_database()
+
+
+def require_migrated_database() -> None:
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandFailed(f"cannot use the database ({reason}); check DATABASE_URL.") from None
+    if pending:
+        raise CommandFailed(
+            f"the database is not set up or not up to date ({len(pending)} migration(s) "
+            "to apply): run `ketacare migrate` first."
+        )
 
 
 def call(*argv: str) -> int:
@@ -43,8 +66,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    setup_django()
-    return call("migrate", "--no-input", "-v", "0")
+    setup_django(database=False)
+    call("migrate", "--no-input", "-v", "0")
+    from ketacare.audit.services import seal_legacy_entries
+
+    sealed = seal_legacy_entries()
+    if sealed is not None:
+        print(f"Audit log: the {sealed.detail['after_entries']} entries written before keying "
+              f"are now sealed under audit key {sealed.key_id}.")  # fmt: skip
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -57,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_django(database=False)
     extra = ["--deploy", "--fail-level", "WARNING"] if args.deploy else []
     return call("check", *extra)
 
@@ -131,22 +161,6 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    setup_django()
-    from ketacare.audit.models import AuditEntry
-    from ketacare.audit.services import verify_chain
-
-    problems = list(verify_chain())
-    for problem in problems:
-        where = f"entry {problem.entry_id}" if problem.entry_id else "chain head"
-        print(f"{where}: {problem.problem}", file=sys.stderr)
-    if problems:
-        print(f"Audit log FAILED verification: {len(problems)} problem(s).", file=sys.stderr)
-        return 1
-    print(f"Audit log verified: {AuditEntry.objects.count()} entries, chain intact.")
-    return 0
-
-
 def _refuse(exc: Any) -> int:
     for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
         print(f"ketacare: {field + ': ' if field else ''}{' '.join(messages)}", file=sys.stderr)
@@ -198,7 +212,3 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("unlock", help="clear a login lockout")
     p.add_argument("email")
     p.set_defaults(func=cmd_unlock)
-
-    p = subparsers.add_parser("audit", help="audit log tools")
-    audit = p.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
-    audit.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit_verify)

@@ -245,3 +245,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The audit chain's HMAC key ring, outside the database (docs/security.md). Development
+# creates one under the var dir on first use; production must name one.
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE") or (
+    None if PRODUCTION else str(VAR_DIR / "audit-keys.json")
+)
