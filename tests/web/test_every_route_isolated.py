@@ -34,7 +34,7 @@ def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
     """One object of each kind in clinic B, made through the real pages and API."""
-    from ketacare.accounts.models import ApiToken
+    from ketacare.accounts.models import ApiToken, Invitation, User
     from ketacare.measures.models import SafetyAlert, ScaleResponse
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
@@ -74,6 +74,10 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
         {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
     )
     token, _ = ApiToken.issue(world.users_b["nurse"])
+    outsider = User.objects.create_user("outsider@c.example", "an-outsiders-passphrase")
+    client_as(world.users_b["clinic_admin"]).post(
+        "/clinic/users/", {"email": outsider.email, "role": "nurse"}
+    )
     return {
         "public_id": b,
         "patient_id": b,
@@ -83,6 +87,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
         "session_id": DosingSession.objects.get(patient=world.patient_b).public_id,
         "user_id": world.users_b["nurse"].pk,
         "token_id": token.pk,
+        "invitation_id": Invitation.objects.get(clinic=world.clinic_b).public_id,
         "plan_id": TreatmentPlan.objects.get(patient=world.patient_b).public_id,
         "instrument": "phq9",  # not an object: any valid value
     }

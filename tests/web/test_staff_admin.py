@@ -28,8 +28,7 @@ def test_admin_cannot_touch_users_of_another_clinic(world, client_as):
     client = client_as(world.users_a["clinic_admin"])
     b_nurse = world.users_b["nurse"]
     assert client.post(reverse("staff-unlock", args=[b_nurse.pk])).status_code == 404
-    url = reverse("staff-set-active", args=[b_nurse.pk])
-    assert client.post(url, {"active": "0"}).status_code == 404
+    assert client.post(reverse("staff-remove", args=[b_nurse.pk])).status_code == 404
     b_nurse.refresh_from_db()
     assert b_nurse.is_active
     assert "nurse@b.example" not in client.get(reverse("staff-list")).content.decode()
@@ -70,27 +69,27 @@ def test_admin_sees_a_lockout_and_clears_it(world, client_as):
                                      action="update").exists()  # fmt: skip
 
 
-def test_deactivating_ends_the_users_sessions_and_blocks_login(world, client_as):
+def test_removing_someone_from_their_only_clinic_ends_their_sessions_and_access(world, client_as):
     nurse = world.users_a["nurse"]
     nurse.set_password(PASSWORD)
     nurse.save()
     nurse_client = Client()
     nurse_client.post(reverse("login"), {"username": nurse.email, "password": PASSWORD})
     admin = client_as(world.users_a["clinic_admin"])
-    admin.post(reverse("staff-set-active", args=[nurse.pk]), {"active": "0"})
+    admin.post(reverse("staff-remove", args=[nurse.pk]))
     assert nurse_client.get(reverse("patient-list")).status_code == 302
-    again = Client().post(reverse("login"), {"username": nurse.email, "password": PASSWORD})
-    assert again.status_code == 200  # the form again, not a redirect into the app
+    again = Client()
+    again.post(reverse("login"), {"username": nurse.email, "password": PASSWORD})
+    assert again.get(reverse("patient-list")).status_code == 403  # logged in, in no clinic
+    assert "does not belong to any clinic" in again.get(reverse("home")).content.decode()
 
 
-def test_admin_cannot_deactivate_themselves(world, client_as):
+def test_admin_cannot_remove_themselves(world, client_as):
     admin_user = world.users_a["clinic_admin"]
     admin = client_as(admin_user)
-    response = admin.post(reverse("staff-set-active", args=[admin_user.pk]), {"active": "0"},
-                          follow=True)  # fmt: skip
-    assert "cannot deactivate your own account" in response.content.decode()
-    admin_user.refresh_from_db()
-    assert admin_user.is_active
+    response = admin.post(reverse("staff-remove", args=[admin_user.pk]), follow=True)
+    assert "cannot remove yourself" in response.content.decode()
+    assert admin_user.memberships.filter(clinic=world.clinic_a).exists()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -68,6 +70,55 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.clinic}"
+
+
+# A policy choice, not a clinical number: long enough for someone on leave, short enough
+# that a forgotten offer does not wait for years.
+INVITATION_DAYS = 14
+
+
+def invitation_expiry() -> Any:
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """A clinic's offer of a role to someone who already has a KetaCare account.
+
+    Until that person accepts it, logged in as themselves, it grants nothing: a clinic can
+    never take hold of an account that another clinic vouches for.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the clinic"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(
+        "clinics.Clinic", on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_clinic",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.user} as {self.get_role_display()} at {self.clinic}"
 
 
 def hash_token(raw: str) -> str:

@@ -25,16 +25,19 @@ from ketacare.clinics.models import Clinic
 def create_user(
     actor: Actor, email: str, password: str, clinic: Clinic, role: str, full_name: str = ""
 ) -> User:
+    """A new account with its first membership. An email that already has an account is
+    refused: that person is invited instead (accounts/invitations.py), so no clinic can add
+    itself to, or set the password of, an account another clinic vouches for."""
     role = Role(role)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        candidate = User(email=email.lower(), full_name=full_name)
-        try:
-            validate_password(password, candidate)
-        except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from exc
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
-    Membership.objects.update_or_create(user=user, clinic=clinic, defaults={"role": role})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "This email already belongs to a KetaCare account."})
+    candidate = User(email=email.lower(), full_name=full_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    Membership.objects.create(user=user, clinic=clinic, role=role)
     record(actor, "create", "membership", user.pk, clinic_id=clinic.pk, detail={"role": role})
     return user
 
@@ -89,27 +92,45 @@ def locked_out_emails(emails: list[str]) -> set[str]:
     return set(rows.values_list("username", flat=True))
 
 
+def shared_user_ids(actor: Actor, user_ids: list[int]) -> set[int]:
+    """Which of these members also belong to another clinic."""
+    assert actor.clinic is not None
+    others = Membership.objects.filter(user_id__in=user_ids).exclude(clinic_id=actor.clinic.pk)
+    return set(others.values_list("user_id", flat=True))
+
+
 @transaction.atomic
 def unlock_login(actor: Actor, user_id: int) -> int:
-    """Clear a lockout before its cool-off ends (the admin has checked it is really them)."""
+    """Clear a lockout before its cool-off ends (the admin has checked it is really them).
+
+    The lock guards the account in every clinic it belongs to, so only a clinic that is the
+    account's only clinic may lift it early; otherwise it lifts by itself after the cool-off."""
     member = get_member_for(actor, user_id)
+    if shared_user_ids(actor, [member.user_id]):
+        raise ValidationError({"user": "This person also belongs to another clinic, so the "
+                               "lock lifts by itself after the cool-off (or an operator runs "
+                               "`ketacare unlock`)."})  # fmt: skip
     cleared = axes_reset(username=member.user.email)
     record(actor, "update", "user", member.user_id, detail={"unlocked": cleared})
     return cleared
 
 
 @transaction.atomic
-def set_active(actor: Actor, user_id: int, active: bool) -> User:
-    """Deactivate (and log out everywhere) or reactivate an account of the admin's clinic."""
+def end_membership(actor: Actor, user_id: int) -> User:
+    """Remove someone from the admin's clinic. Their account, and their memberships of other
+    clinics, are not the admin's to change; when this was their last clinic nothing of the
+    account stays signed in (sessions end, API tokens are revoked)."""
     member = get_member_for(actor, user_id)
     user = member.user
-    if actor.user is not None and user.pk == actor.user.pk and not active:
-        raise ValidationError({"user": "You cannot deactivate your own account."})
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    if not active:
+    if actor.user is not None and user.pk == actor.user.pk:
+        raise ValidationError({"user": "You cannot remove yourself from the clinic."})
+    member.delete()
+    was_last = not Membership.objects.filter(user=user).exists()
+    if was_last:
         end_all_sessions(actor, user)
-    record(actor, "update", "user", user.pk, detail={"is_active": active})
+        ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    detail = {"role": member.role, "was_last_clinic": was_last}
+    record(actor, "delete", "membership", user.pk, detail=detail)
     return user
 
 

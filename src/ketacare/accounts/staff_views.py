@@ -1,6 +1,8 @@
-"""The clinic admin's page for the clinic's people: add, unlock, deactivate."""
+"""The clinic admin's page for the clinic's people: add or invite, unlock, remove."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -10,8 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ketacare.accounts import services
+from ketacare.accounts import invitations, services
 from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.invitations import NewMember
+from ketacare.accounts.models import Invitation
 from ketacare.accounts.roles import Role
 
 
@@ -21,9 +25,20 @@ class AddMemberForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
         label="Initial password",
-        help_text="At least 12 characters; tell it to the person over a separate channel.",
+        help_text="For a new account: at least 12 characters; tell it to the person over a "
+        "separate channel. Someone who already has a KetaCare account is invited instead, "
+        "keeps their password, and joins when they accept.",
     )
+
+
+def _added_message(result: object, data: dict[str, str]) -> str:
+    role = Role(data["role"]).label
+    if isinstance(result, Invitation):
+        return (f"{data['email']} already has a KetaCare account: invited as {role}. They join "
+                "the clinic when they accept the invitation after logging in.")  # fmt: skip
+    return f"{data['email']} added as {role}."
 
 
 @login_required
@@ -33,36 +48,54 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        assert actor.clinic is not None
         try:
-            services.create_user(actor, data["email"], data["password"], actor.clinic,
-                                 data["role"], full_name=data["full_name"])  # fmt: skip
+            result = invitations.add_member(actor, NewMember(**data))
         except ValidationError as exc:
             form.add_error(None, exc)  # errors keyed by field (password, ...)
         else:
-            messages.success(request, f"{data['email']} added as {Role(data['role']).label}.")
+            messages.success(request, _added_message(result, data))
             return redirect("staff-list")
-    locked = services.locked_out_emails([m.user.email for m in members])
-    context = {"members": members, "locked": locked, "form": form}
+    context = {
+        "members": members,
+        "locked": services.locked_out_emails([m.user.email for m in members]),
+        "shared": services.shared_user_ids(actor, [m.user_id for m in members]),
+        "invitations": invitations.pending_for_clinic(actor).order_by("created_at"),
+        "form": form,
+    }
     return render(request, "accounts/staff.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
 @login_required
 def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    services.unlock_login(actor_from_request(request), user_id)
-    messages.success(request, "Login lockout cleared.")
+    try:
+        services.unlock_login(actor_from_request(request), user_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Login lockout cleared.")
     return redirect("staff-list")
 
 
 @require_POST
 @login_required
-def staff_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    active = request.POST.get("active") == "1"
+def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
-        user = services.set_active(actor_from_request(request), user_id, active)
+        user = services.end_membership(actor_from_request(request), user_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{user.email} {'reactivated' if active else 'deactivated'}.")
+        messages.success(request, f"{user.email} no longer belongs to this clinic.")
+    return redirect("staff-list")
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    try:
+        invitation = invitations.withdraw_invitation(actor_from_request(request), invitation_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Invitation of {invitation.user.email} withdrawn.")
     return redirect("staff-list")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ketacare.accounts import account_views as account
+from ketacare.accounts import invitation_views as invitation
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
@@ -66,6 +67,22 @@ urlpatterns = [
     path("clinic/monitoring/", clinics.monitoring_limits, name="clinic-monitoring"),
     path("clinic/users/", staff.staff_list, name="staff-list"),
     path("clinic/users/<int:user_id>/unlock/", staff.staff_unlock, name="staff-unlock"),
-    path("clinic/users/<int:user_id>/active/", staff.staff_set_active, name="staff-set-active"),
+    path("clinic/users/<int:user_id>/remove/", staff.staff_remove, name="staff-remove"),
+    path(
+        "clinic/invitations/<uuid:invitation_id>/withdraw/",
+        staff.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    path("account/invitations/", invitation.my_invitations, name="my-invitations"),
+    path(
+        "account/invitations/<uuid:invitation_id>/accept/",
+        invitation.accept,
+        name="invitation-accept",
+    ),
+    path(
+        "account/invitations/<uuid:invitation_id>/decline/",
+        invitation.decline,
+        name="invitation-decline",
+    ),
     path("api/", api.urls),
 ]

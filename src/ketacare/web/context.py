@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.invitations import pending_for_user
 from ketacare.accounts.models import Membership
 from ketacare.accounts.roles import Action, Role, role_can
 
@@ -26,4 +27,5 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
         "can_manage_staff": role_can(actor.role, Action.STAFF_MANAGE) if actor.role else False,
         "is_patient_role": actor.role == Role.PATIENT,
+        "pending_invitations": pending_for_user(actor.user).count(),  # type: ignore[arg-type]
     }
