@@ -51,6 +51,15 @@ class DosingSession(ClinicRecord):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["clinic", "patient", "started_at"])]
+        constraints = [
+            # One dosing session in progress per patient, even under two simultaneous starts
+            # (a partial unique index on SQLite and PostgreSQL alike).
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="in_progress"),
+                name="one_session_in_progress_per_patient",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_route_display()} session of {self.patient} ({self.started_at:%Y-%m-%d})"

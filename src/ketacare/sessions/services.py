@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
@@ -128,29 +128,60 @@ def _dose(actor: Actor, start: SessionStart, weight_kg: float) -> tuple[Any, lis
     ]
 
 
+class SessionAlreadyOpen(ValidationError):
+    """The patient already has a session in progress: one at a time."""
+
+    def __init__(self, session: DosingSession | None) -> None:
+        self.session = session
+        started = (
+            f" (started {timezone.localtime(session.started_at):%Y-%m-%d %H:%M})" if session else ""
+        )
+        super().__init__(
+            f"A dosing session of this patient is already in progress{started}: continue or "
+            "discharge it before starting another."
+        )
+
+
+def open_session_of(patient: Any) -> DosingSession | None:
+    """The patient's session in progress, if any (the chart and start page already read the
+    patient through the gate)."""
+    return DosingSession.objects.filter(
+        clinic_id=patient.clinic_id, patient=patient, status=SessionStatus.IN_PROGRESS
+    ).first()
+
+
 @transaction.atomic
 def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingSession:
     patient = get_patient_for(actor, patient_id, Action.SESSION_RUN)
+    already = open_session_of(patient)
+    if already is not None:
+        raise SessionAlreadyOpen(already)
     decision, passed = _predose(actor, start, monitoring_settings(patient.clinic_id))
     calc, dose_overrides = _dose(actor, start, float(patient.weight_kg))
-    session = DosingSession.objects.create(
-        clinic=patient.clinic,
-        patient=patient,
-        route=start.route.value,
-        weight_kg=patient.weight_kg,
-        dose_mg=calc.dose_mg,
-        infusion_minutes=start.infusion_minutes if start.route is Route.IV_RACEMIC else None,
-        dose_limit_mg=calc.limit_mg,
-        dose_limit_source=calc.limit_source,
-        predose_vitals=vital_signs_json(start.vitals),
-        predose_decision=str(decision.decision),
-        predose_findings=[
-            {"decision": str(f.decision), "reason": f.reason, "source": f.source}
-            for f in decision.findings
-        ],
-        overrides=passed + dose_overrides,
-        started_by=actor.user,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a simultaneous start loses here, cleanly
+            session = DosingSession.objects.create(
+                clinic=patient.clinic,
+                patient=patient,
+                route=start.route.value,
+                weight_kg=patient.weight_kg,
+                dose_mg=calc.dose_mg,
+                infusion_minutes=start.infusion_minutes
+                if start.route is Route.IV_RACEMIC
+                else None,
+                dose_limit_mg=calc.limit_mg,
+                dose_limit_source=calc.limit_source,
+                predose_vitals=vital_signs_json(start.vitals),
+                predose_decision=str(decision.decision),
+                predose_findings=[
+                    {"decision": str(f.decision), "reason": f.reason, "source": f.source}
+                    for f in decision.findings
+                ],
+                overrides=passed + dose_overrides,
+                started_by=actor.user,
+            )
+    except IntegrityError as exc:  # the partial unique index: one in progress per patient
+        raise SessionAlreadyOpen(open_session_of(patient)) from exc
     record(
         actor,
         "create",

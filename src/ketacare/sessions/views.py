@@ -61,9 +61,13 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else {"route": "iv", "dose_mg_per_kg": 0.5, "infusion_minutes": 40}
     )
     form = StartSessionForm(request.POST or None, initial=initial)
+    open_session = services.open_session_of(patient)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.start_session(actor, public_id, _start_from(form))
+        except services.SessionAlreadyOpen as exc:
+            form.add_error(None, exc)
+            open_session = exc.session
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -74,6 +78,7 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "form": form,
         "planned": planned,
         "open_alerts": open_alerts(actor, patient),
+        "open_session": open_session,
     }
     return render(request, "sessions/start.html", context, status=422 if form.errors else 200)
 
