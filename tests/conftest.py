@@ -102,3 +102,12 @@ def _let_flush_clear_the_audit_log(request):  # type: ignore[no-untyped-def]
     _triggers.install(connection)
     yield
     _triggers.remove_delete_guard(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Rate-limit counters live in the (in-memory) cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

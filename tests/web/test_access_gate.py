@@ -37,7 +37,7 @@ def test_user_of_clinic_a_gets_404_for_every_route_on_a_clinic_b_patient(world, 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_never_show_another_clinics_patients(world, client_as, role):
     client = client_as(world.users_a[role])
-    listed = client.get("/api/patients/").json()
+    listed = client.get("/api/patients/").json()["items"]
     assert [p["id"] for p in listed] == [str(world.patient_a.public_id)]
     page = client.get(reverse("patient-list"), follow=True)
     assert "Bruno" not in page.content.decode()

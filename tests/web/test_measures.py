@@ -161,7 +161,7 @@ def test_a_correction_is_a_new_linked_response_and_the_original_stays(world, cli
     assert (original.total, correction.total) == (10, 8)
     assert correction.taken_at == original.taken_at
     assert correction.amendment_reason == "item 3 keyed wrongly"
-    history = nurse.get(f"/api/patients/{world.patient_a.public_id}/scales").json()
+    history = nurse.get(f"/api/patients/{world.patient_a.public_id}/scales").json()["items"]
     assert [r["total"] for r in history] == [8]  # only the response in force
     again = nurse.post(url, {**body, "reason": "second try"})
     assert again.status_code == 422 and "already corrected" in again.content.decode()

@@ -8,21 +8,54 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from ketacare.accounts.models import ApiToken, hash_token
+from ketacare.accounts.models import ApiToken, User, hash_token
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a raw bearer token belongs to (None when unknown or revoked)."""
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked=False, user__is_active=True)
+        .first()
+    )
+    if found is None:
+        return None
+    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found.user
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    return (raw.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def caller(request: HttpRequest) -> User | None:
+    """Who sends an API request, for middleware that runs before the handler's own
+    authentication (idempotency): the token's user, else the session's."""
+    raw = bearer_token(request)
+    if raw is not None:
+        return token_user(raw)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=hash_token(token), revoked=False, user__is_active=True)
-            .first()
-        )
-        if found is None:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """The logged-in browser's session. CSRF is checked only for a session that exists: a
+    request with no credentials at all is a 401, as the spec declares, not a CSRF 403."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-        request.user = found.user
-        return found.user
+        return super().__call__(request)
 
 
-API_AUTH = [BearerToken(), SessionAuth()]
+API_AUTH = [BearerToken(), BrowserSession()]

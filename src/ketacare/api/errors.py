@@ -30,6 +30,7 @@ ERRORS: dict[int, type[Schema]] = {
     401: Message,
     403: Message,
     404: Message,
+    409: Message,
     413: Message,
     415: Message,
     422: FieldErrors,

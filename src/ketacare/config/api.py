@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
+from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.measures.api import router as measures_router
 from ketacare.patients.api import router as patients_router
 
-api = NinjaAPI(
+api = KetaCareAPI(
     title="KetaCare API",
     version="1",
     description="Patients and their care. Authenticate with `Authorization: Bearer <token>` "
-    "(`ketacare createtoken EMAIL`) or a logged-in browser session.",
+    "(`ketacare createtoken EMAIL`) or a logged-in browser session. Lists are paged "
+    "(`limit`, `offset`; the answer has `count` and a `next` link). Writes accept an "
+    "`Idempotency-Key` header: a retry with the same key and body is recorded once. "
+    "Requests are rate-limited per token (429 with `Retry-After`).",
     auth=API_AUTH,
     urls_namespace="api",
+    docs_decorator=docs_for_callers,
 )
 install_handlers(api)
 api.add_router("/patients", patients_router, tags=["patients"])

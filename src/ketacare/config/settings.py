@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ketacare.screening",
     "ketacare.sessions",
     "ketacare.audit",
+    "ketacare.api",
     "ketacare.web",
 ]
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ketacare.api.ratelimit.RateLimitMiddleware",
     "ketacare.accounts.middleware.SessionLifetimeMiddleware",
     "ketacare.accounts.middleware.StaffTOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ketacare.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Next to the view: a key's answer is stored in the same transaction as the write.
+    "ketacare.api.idempotency.IdempotencyMiddleware",
     "ketacare.audit.denials.DeniedAccessAuditMiddleware",
 ]
 
@@ -194,6 +198,23 @@ AXES_VERBOSE = False
 # TOTP for staff: required in production; KETACARE_REQUIRE_TOTP=false relaxes it (demo).
 KETACARE_REQUIRE_TOTP = env_bool("KETACARE_REQUIRE_TOTP", PRODUCTION)
 OTP_TOTP_ISSUER = "KetaCare"
+
+# /api/openapi.json and /api/docs for logged-in users and token holders only, unless opened.
+KETACARE_API_DOCS_PUBLIC = env_bool("KETACARE_API_DOCS_PUBLIC", False)
+# Rate limits per minute: per API token or logged-in user, and per client address for
+# requests without a login (login, password reset, the API without a valid token).
+RATE_LIMIT_API_PER_MINUTE = int(os.environ.get("RATE_LIMIT_API_PER_MINUTE", "600"))
+RATE_LIMIT_PUBLIC_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PUBLIC_PER_MINUTE", "60"))
+# The counters live in the cache: one file cache per machine in production, shared by every
+# gunicorn worker; memory in development and tests.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+    if PRODUCTION
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -7,17 +7,20 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
+from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinical.instruments import INSTRUMENTS
 from ketacare.measures import services
 
 router = Router()
 
 InstrumentKey = Literal[tuple(INSTRUMENTS)]  # type: ignore[valid-type]
+SEVERITIES = sorted({b.label for s in INSTRUMENTS.values() for b in getattr(s, "bands", ())})
+Severity = Literal[tuple(SEVERITIES)]  # type: ignore[valid-type]
 Answer = Annotated[int, Field(ge=0, le=6, strict=True)]
 
 
@@ -31,14 +34,18 @@ class ScaleIn(Schema):
 
 class ScaleOut(Schema):
     id: UUID = Field(alias="public_id")
-    instrument: str
+    instrument: InstrumentKey
     answers: list[int | None]
     total: int
-    severity: str
+    severity: Severity | None = Field(description="null for scales without sourced bands")
     risk: str
     flags: list[str]
     taken_at: datetime
     self_reported: bool
+
+    @staticmethod
+    def resolve_severity(obj: Any) -> str | None:
+        return obj.severity or None
 
 
 class AlertOut(Schema):
@@ -54,9 +61,19 @@ class AcknowledgeIn(Schema):
     note: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-@router.get("/patients/{patient_id}/scales", response={200: list[ScaleOut], **ERRORS})
-def list_scales(request: HttpRequest, patient_id: UUID) -> Any:
-    return services.scale_history(actor_from_request(request), patient_id)
+@router.get("/patients/{patient_id}/scales", response={200: Page[ScaleOut], **ERRORS})
+def list_scales(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]) -> Any:
+    actor = actor_from_request(request)
+    rows, count = services.scale_page(actor, patient_id, paging.limit, paging.offset)
+    return page(request, rows, count, paging)
+
+
+@router.get("/patients/{patient_id}/alerts", response={200: Page[AlertOut], **ERRORS})
+def list_alerts(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]) -> Any:
+    """Safety alerts, newest first, acknowledged or not (the care team's)."""
+    actor = actor_from_request(request)
+    rows, count = services.alert_page(actor, patient_id, paging.limit, paging.offset)
+    return page(request, rows, count, paging)
 
 
 @router.post("/patients/{patient_id}/scales", response={201: ScaleOut, **ERRORS})

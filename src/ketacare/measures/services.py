@@ -149,6 +149,33 @@ def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
     return patient_scale_history(actor, patient_id)[1]
 
 
+@transaction.atomic
+def scale_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[ScaleResponse], int]:
+    """One page of the responses in force, oldest first, and how many there are."""
+    patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
+    rows = current_responses(patient)
+    shown = list(rows[offset : offset + limit])
+    record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
+           detail={"count": len(shown), "offset": offset})  # fmt: skip
+    return shown, rows.count()
+
+
+@transaction.atomic
+def alert_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[SafetyAlert], int]:
+    """One page of the patient's safety alerts, newest first, for the roles that answer
+    for them."""
+    patient = get_patient_for(actor, patient_id, Action.ALERT_ACKNOWLEDGE)
+    rows = SafetyAlert.objects.filter(clinic_id=patient.clinic_id, patient=patient)
+    shown = list(rows[offset : offset + limit])
+    record(actor, "read", "safety_alerts", patient.public_id, patient_id=patient.public_id,
+           detail={"count": len(shown), "offset": offset})  # fmt: skip
+    return shown, rows.count()
+
+
 def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
     """Unacknowledged alerts for the care team's banner; nothing for other roles."""
     if not role_can(actor.role, Action.ALERT_ACKNOWLEDGE) or actor.clinic is None:

@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
+from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinics.us_states import US_STATES
 from ketacare.patients import services
 from ketacare.patients.validators import ICD10CM_PATTERN
@@ -75,9 +76,9 @@ class PatientOut(Schema):
     first_name: str
     last_name: str
     date_of_birth: date
-    sex: str
+    sex: SexCode
     weight_kg: Decimal
-    state_of_residence: str
+    state_of_residence: StateCode
     phone: str
     email: str
     address: str
@@ -88,16 +89,15 @@ class PatientOut(Schema):
     diagnosis_codes: list[str]
 
 
-class PatientFilter(Schema):
+class PatientFilter(PageQuery):
     q: str = Field("", max_length=100, description="Words to match in name or MRN")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=100_000)
 
 
-@router.get("/", response={200: list[PatientOut], **ERRORS})
+@router.get("/", response={200: Page[PatientOut], **ERRORS})
 def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Any:
     actor = actor_from_request(request)
-    return services.list_patients(actor, filters.q, limit=filters.limit, offset=filters.offset)
+    rows = services.list_patients(actor, filters.q, limit=filters.limit, offset=filters.offset)
+    return page(request, rows, services.search_patients(actor, filters.q).count(), filters)
 
 
 @router.post("/", response={201: PatientOut, **ERRORS})
