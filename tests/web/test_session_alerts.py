@@ -102,7 +102,12 @@ def test_discharge_waits_until_every_alert_is_acknowledged(world, client_as):
         started_at=session.started_at - timedelta(minutes=130)
     )
     session_with_reading(nurse, spo2_percent="97", moaas="5", **CALM)
-    criteria = {"alert_and_oriented": "on", "escort_present": "on", "clinician_judges_stable": "on"}
+    criteria = {
+        "alert_and_oriented": "on",
+        "escort_present": "on",
+        "clinician_judges_stable": "on",
+        "missing_checks_reason": "monitor alarms only; not charted (test)",
+    }
     url = reverse("session-discharge", args=[session.public_id])
     refused = nurse.post(url, criteria)
     assert refused.status_code == 422

@@ -41,6 +41,10 @@ class DischargeInput:
     moaas: int | None = None
     unacknowledged_alerts: int = 0
     """In-session readings whose alerts no clinician has acknowledged with a note."""
+    missing_checks: tuple[str, ...] = ()
+    """Planned vital-sign checks with no reading (schedule_coverage.py)."""
+    missing_checks_reason: str = ""
+    """A clinician's recorded reason for discharging with checks missing."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ def discharge_readiness(
         )
     if not state.escort_present:
         unmet.append("no escort to take the patient home (S1 §17, S4)")
+    if state.missing_checks and not state.missing_checks_reason.strip():
+        unmet.append(
+            f"planned checks not recorded: {', '.join(state.missing_checks)} (schedule: K9, "
+            "K10, S1 §5.6, S11); record them, or the reason they were not taken"
+        )
     if state.unacknowledged_alerts:
         unmet.append(
             f"{state.unacknowledged_alerts} reading(s) with alerts not yet acknowledged by a "

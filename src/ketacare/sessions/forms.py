@@ -23,6 +23,12 @@ class VitalsForm(forms.Form):
 
 
 class ReadingForm(VitalsForm):
+    taken_at_time = forms.TimeField(
+        required=False,
+        label="Time taken (clinic time, HH:MM)",
+        help_text="Leave empty for now; never in the future or before the session started.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
     moaas = forms.TypedChoiceField(
         choices=[("", "not assessed"), *[(n, str(n)) for n in range(5, -1, -1)]],
         coerce=int,
@@ -98,6 +104,13 @@ class DischargeForm(forms.Form):
     alert_and_oriented = forms.BooleanField(required=False, label="Alert and oriented")
     escort_present = forms.BooleanField(required=False, label="Escort present to take them home")
     clinician_judges_stable = forms.BooleanField(required=False, label="Clinician judges stable")
+    missing_checks_reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason planned checks are missing",
+        help_text="Only when discharging with planned readings not taken.",
+    )
 
 
 class AcknowledgeForm(forms.Form):

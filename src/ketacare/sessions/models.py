@@ -44,6 +44,12 @@ class DosingSession(ClinicRecord):
     started_at = models.DateTimeField(default=timezone.now)
     discharged_at = models.DateTimeField(null=True, blank=True)
     discharge_instructions = models.JSONField(default=list)
+    missed_checks = models.JSONField(
+        default=list, help_text="Planned vital-sign checks with no reading at discharge."
+    )
+    missed_checks_reason = models.TextField(
+        blank=True, help_text="The clinician's recorded reason for discharging without them."
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

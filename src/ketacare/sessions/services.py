@@ -4,7 +4,7 @@ signs (in-session alerts), discharge (readiness). The rules are the clinical cor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,12 @@ from ketacare.sessions.models import (
     DosingSession,
     SessionStatus,
     VitalSignsReading,
+)
+from ketacare.sessions.observation import (
+    during_infusion,
+    minutes_observed,
+    missing_planned_checks,
+    reading_time,
 )
 
 
@@ -219,11 +225,16 @@ def view_session(actor: Actor, session_id: Any) -> DosingSession:
 
 @transaction.atomic
 def record_vitals(
-    actor: Actor, session_id: Any, vitals_data: dict[str, Any], moaas: int | None
+    actor: Actor,
+    session_id: Any,
+    vitals_data: dict[str, Any],
+    moaas: int | None,
+    taken: time | None = None,
 ) -> VitalSignsReading:
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
+    taken_at = reading_time(session, taken, timezone.now())
     limits = monitoring_settings(session.clinic_id)
     try:
         current = vital_signs(vitals_data)
@@ -232,7 +243,7 @@ def record_vitals(
             current,
             moaas=moaas,
             settings=limits,
-            during_infusion=_during_infusion(session, timezone.now()),
+            during_infusion=during_infusion(session, taken_at),
         )
     except ClinicalRuleError as exc:
         raise ValidationError({field_named_in(str(exc)): str(exc)}) from exc
@@ -242,6 +253,7 @@ def record_vitals(
     reading = VitalSignsReading.objects.create(
         clinic=session.clinic,
         session=session,
+        taken_at=taken_at,
         moaas=moaas,
         recorded_by=actor.user,
         alerts=[
@@ -308,22 +320,6 @@ def acknowledge_alerts(
     return ack
 
 
-def _during_infusion(session: DosingSession, at: Any) -> bool:
-    """An IV reading taken before the infusion ends: rechecks are then every 10 min (K9)."""
-    if session.route != Route.IV_RACEMIC or not session.infusion_minutes:
-        return False
-    return bool(at < session.started_at + timedelta(minutes=session.infusion_minutes))
-
-
-def minutes_observed(session: DosingSession) -> int:
-    """Esketamine from the first device, IM from the injection, IV from the infusion's end
-    (DischargeInput's definition)."""
-    start = session.started_at
-    if session.route == Route.IV_RACEMIC and session.infusion_minutes:
-        start += timedelta(minutes=session.infusion_minutes)
-    return max(0, int((timezone.now() - start).total_seconds() // 60))
-
-
 @transaction.atomic
 def discharge(
     actor: Actor,
@@ -332,6 +328,7 @@ def discharge(
     alert_and_oriented: bool,
     escort_present: bool,
     clinician_judges_stable: bool,
+    missing_checks_reason: str = "",
 ) -> monitoring.DischargeReadiness:
     """Discharge when every criterion is met; otherwise say which are not, and keep watching."""
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
@@ -340,9 +337,12 @@ def discharge(
     last = session.readings.order_by("-taken_at", "-id").first()
     if last is None:
         raise ValidationError({"__all__": "Record vital signs before discharge."})
+    missed = missing_planned_checks(session)
     readiness = monitoring.discharge_readiness(
         monitoring.DischargeInput(
             unacknowledged_alerts=len(unacknowledged_readings(session)),
+            missing_checks=tuple(f"{m} min" for m in missed),
+            missing_checks_reason=missing_checks_reason,
             route=session.route_enum,
             minutes_observed=minutes_observed(session),
             predose=vital_signs(session.predose_vitals),
@@ -358,14 +358,29 @@ def discharge(
         session.status = SessionStatus.DISCHARGED
         session.discharged_at = timezone.now()
         session.discharge_instructions = list(readiness.instructions)
-        session.save(update_fields=["status", "discharged_at", "discharge_instructions"])
+        session.missed_checks = list(missed)
+        session.missed_checks_reason = missing_checks_reason.strip()[:1000] if missed else ""
+        session.save(
+            update_fields=[
+                "status",
+                "discharged_at",
+                "discharge_instructions",
+                "missed_checks",
+                "missed_checks_reason",
+            ]
+        )
     record(
         actor,
         "update",
         "dosing_session",
         session.public_id,
         patient_id=session.patient.public_id,
-        detail={"discharged": readiness.is_ready_for_discharge, "unmet": list(readiness.unmet)},
+        detail={
+            "discharged": readiness.is_ready_for_discharge,
+            "unmet": list(readiness.unmet),
+            "missed_checks": list(missed),
+            "missed_checks_reason": session.missed_checks_reason,
+        },
     )
     return readiness
 

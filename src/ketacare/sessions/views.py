@@ -18,9 +18,10 @@ from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical import monitoring
 from ketacare.clinical.routes import Route
 from ketacare.clinical_input import vital_signs
+from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.services import open_alerts
 from ketacare.patients.access import get_patient_for
-from ketacare.sessions import services
+from ketacare.sessions import observation, services
 from ketacare.sessions.charts import session_vitals_svg
 from ketacare.sessions.forms import (
     AcknowledgeForm,
@@ -86,14 +87,19 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> HttpResponse:
     actor = actor_from_request(request)
     schedule = monitoring.vitals_schedule(
-        session.route_enum, infusion_minutes=session.infusion_minutes or 40
+        session.route_enum,
+        infusion_minutes=session.infusion_minutes or 40,
+        settings=monitoring_settings(session.clinic_id),
     )
+    elapsed = observation.minutes_since_start(session)
+    missing = [m for m in observation.missing_planned_checks(session) if m <= elapsed]
     context = {
+        "missing_checks": missing,
         "session": session,
         "patient": session.patient,
         "readings": list(session.readings.all()),
         "schedule": schedule,
-        "minutes_observed": services.minutes_observed(session),
+        "minutes_observed": observation.minutes_observed(session),
         "can_run": role_can(actor.role, Action.SESSION_RUN) and session.status == "in_progress",
         "reading_form": extra.pop("reading_form", None) or ReadingForm(),
         "discharge_form": extra.pop("discharge_form", None) or DischargeForm(),
@@ -120,8 +126,9 @@ def add_reading(request: HttpRequest, session_id: UUID) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         moaas = data.pop("moaas")
+        taken = data.pop("taken_at_time")
         try:
-            reading = services.record_vitals(actor, session_id, data, moaas)
+            reading = services.record_vitals(actor, session_id, data, moaas, taken)
         except ValidationError as exc:
             form.add_error(None, exc)
             messages.error(request, " ".join(exc.messages))
@@ -184,7 +191,9 @@ def vitals_chart(request: HttpRequest, session_id: UUID) -> HttpResponse:
     planned = [
         check.minute
         for check in monitoring.vitals_schedule(
-            session.route_enum, infusion_minutes=session.infusion_minutes or 40
+            session.route_enum,
+            infusion_minutes=session.infusion_minutes or 40,
+            settings=monitoring_settings(session.clinic_id),
         )
     ]
     svg = session_vitals_svg(
