@@ -33,6 +33,7 @@ def test_admin_searches_patients_reads_the_audit_log_and_manages_users(
     expect(rows).to_have_count(12)
     page.get_by_placeholder("Search by name or MRN").fill("RKC-0003")  # htmx live search
     expect(rows).to_have_count(1)
+    assert "RKC-0003" not in page.url  # the term stays out of the address bar and history
     page.screenshot(path=str(shots / "patient-list-phone.png"), full_page=True)
     rows.first.get_by_role("link").click()
     expect(page.get_by_test_id("patient-name")).to_be_visible()

@@ -50,5 +50,9 @@ def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwa
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:  # fmt: skip
-    email = str(credentials.get("username") or credentials.get("email") or "")[:254]
-    record(_actor(request, None), "login_failed", "user", detail={"email": email})
+    """Names the account that was tried, never the text typed: that may be a password typed
+    into the email box, or a stranger's address."""
+    typed = str(credentials.get("username") or credentials.get("email") or "")
+    account = User.objects.filter(email__iexact=typed).values_list("pk", flat=True).first()
+    detail = {"account": "known" if account else "unknown"}
+    record(_actor(request, None), "login_failed", "user", account or "", detail=detail)

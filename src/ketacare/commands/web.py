@@ -49,6 +49,11 @@ def call(*argv: str) -> int:
     return 0
 
 
+# gunicorn's default format logs the request line with its query string (%(r)s) and the
+# Referer (%(f)s), a full URL: either can carry a searched name. Method and path only.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Development: Django's server. Production (KETACARE_ENV=production): gunicorn, after
     collecting static files (WhiteNoise serves them)."""
@@ -60,7 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     call("collectstatic", "--no-input", "-v", "0")
     workers = str(args.workers or (2 * (os.cpu_count() or 1) + 1))
     argv = ["gunicorn", "ketacare.config.wsgi:application", "--bind", f"{args.host}:{args.port}",
-            "--workers", workers, "--access-logfile", "-"]  # fmt: skip
+            "--workers", workers, "--access-logfile", "-",
+            "--access-logformat", ACCESS_LOG_FORMAT]  # fmt: skip
     os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606 - our own gunicorn
     return 0
 

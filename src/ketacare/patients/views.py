@@ -16,7 +16,7 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.measures.services import current_responses, open_alerts
-from ketacare.patients import services
+from ketacare.patients import search, services
 from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
 from ketacare.screening.services import latest_screening
@@ -28,6 +28,9 @@ PAGE_SIZE = 50
 
 @login_required
 def patient_list(request: HttpRequest) -> HttpResponse:
+    """The list, searched by a term POSTed from the search box. The term never enters a URL:
+    the session keeps it behind an opaque token (`?s=`) that paging and the back button use,
+    so names stay out of access logs, browser history and Referer headers."""
     actor = actor_from_request(request)
     if actor.role == Role.PATIENT:
         own = services.search_patients(actor).first()
@@ -35,10 +38,30 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             return render(request, "patients/no_record.html", status=404)
         return redirect("patient-chart", public_id=own.public_id)
     require(actor, Action.PATIENT_VIEW)
-    query = request.GET.get("q", "").strip()[:100]
-    patients = services.list_patients(actor, query, limit=PAGE_SIZE)
-    template = "patients/_rows.html" if request.htmx else "patients/list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"patients": patients, "q": query})
+    if request.method == "POST":
+        query = request.POST.get("q", "").strip()[:100]
+        token, page = search.remember(request.session, query), 1
+        if not request.htmx:  # type: ignore[attr-defined]
+            return redirect(search.list_url(token))  # a GET that reload and back can repeat
+    else:
+        token, page = request.GET.get("s", ""), search.page_number(request.GET.get("page"))
+        recalled = search.recall(request.session, token)
+        if recalled is None:
+            messages.info(request, "That search has expired; please search again.")
+            token, recalled = "", ""
+        query = recalled
+    total = services.search_patients(actor, query).count()
+    offset = (page - 1) * PAGE_SIZE
+    context = {
+        "patients": services.list_patients(actor, query, limit=PAGE_SIZE, offset=offset),
+        "q": query,
+        "pager": search.Pager(token, page, total, PAGE_SIZE),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "patients/_results.html", context)
+        response["HX-Push-Url"] = search.list_url(token)
+        return response
+    return render(request, "patients/list.html", context)
 
 
 def _save(request: HttpRequest, form: PatientForm, public_id: UUID | None) -> HttpResponse | None:

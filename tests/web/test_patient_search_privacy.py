@@ -1,0 +1,105 @@
+"""Patient names stay out of URLs: the search is POSTed and kept in the session behind an
+opaque token, which paging and the back button use. A URL reaches access logs, browser
+history and Referer headers; a name in it would be disclosed to all three."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ketacare.patients import search
+from ketacare.patients.models import Patient
+
+pytestmark = pytest.mark.django_db
+
+
+def search_for(client: Client, term: str, **headers: str):  # type: ignore[no-untyped-def]
+    return client.post(reverse("patient-list"), {"q": term}, headers=headers)
+
+
+def test_a_search_redirects_to_a_url_without_the_name(world, client_as):
+    client = client_as(world.users_a["front_desk"])
+    response = search_for(client, "Alice Test")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "alice" not in location.lower() and "test" not in location.lower()
+    assert set(parse_qs(urlsplit(location).query)) == {"s"}
+    page = client.get(location).content.decode()
+    assert "Alice" in page and 'value="Alice Test"' in page  # the box shows the term again
+
+
+def test_live_search_pushes_a_url_without_the_name(world, client_as):
+    client = client_as(world.users_a["front_desk"])
+    partial = search_for(client, "Alice", **{"HX-Request": "true"})
+    assert "Alice" in partial.content.decode() and "<html" not in partial.content.decode()
+    assert "Alice" not in partial["HX-Push-Url"]
+    assert client.get(partial["HX-Push-Url"]).context["q"] == "Alice"
+
+
+def test_the_search_form_posts(world, client_as):
+    page = client_as(world.users_a["nurse"]).get(reverse("patient-list")).content.decode()
+    form = page.split('role="search"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form and "hx-get" not in page
+
+
+def test_a_name_in_the_query_string_is_not_searched(world, client_as):
+    client = client_as(world.users_a["front_desk"])
+    response = client.get(reverse("patient-list"), {"q": "zzz-no-such-patient"})
+    assert response.context["q"] == "" and "Alice" in response.content.decode()
+
+
+def test_another_sessions_token_or_an_expired_one_finds_nothing_of_it(world, client_as, settings):
+    owner = client_as(world.users_a["front_desk"])
+    location = search_for(owner, "Alice")["Location"]
+    stranger = Client()
+    stranger.force_login(world.users_a["nurse"])
+    page = stranger.get(location, follow=True)
+    assert page.context["q"] == "" and "search has expired" in page.content.decode()
+    session = owner.session
+    token = parse_qs(urlsplit(location).query)["s"][0]
+    kept = session[search.SESSION_KEY]
+    kept[token]["at"] -= search.LIFETIME_SECONDS
+    session[search.SESSION_KEY] = kept
+    session.save()
+    assert "search has expired" in owner.get(location, follow=True).content.decode()
+
+
+def test_paging_through_search_results_keeps_the_search_and_no_name(world, client_as):
+    Patient.objects.bulk_create(
+        Patient(
+            clinic=world.clinic_a,
+            mrn=f"P-{i:03d}",
+            first_name="Zelda",
+            last_name=f"Q{i:03d}",
+            date_of_birth=date(1980, 1, 1),
+            sex="female",
+            weight_kg=60,
+            state_of_residence="NY",
+        )  # fmt: skip
+        for i in range(60)
+    )
+    client = client_as(world.users_a["front_desk"])
+    first = client.get(search_for(client, "Zelda")["Location"])
+    assert len(first.context["patients"]) == 50
+    html = first.content.decode()
+    assert "1–50 of 60" in html and "Alice" not in html
+    next_url = first.context["pager"].next_url
+    assert "zelda" not in next_url.lower() and "page=2" in next_url
+    second = client.get(next_url)
+    assert len(second.context["patients"]) == 10 and second.context["q"] == "Zelda"
+    assert second.context["pager"].next_url == "" and second.context["pager"].previous_url
+    everyone = client.get(reverse("patient-list"), {"page": "2"})
+    assert len(everyone.context["patients"]) == 11  # 61 patients in clinic A, 50 a page
+    assert client.get(reverse("patient-list"), {"page": "x"}).context["pager"].page == 1
+
+
+def test_only_the_latest_searches_keep_a_token():
+    session: dict[str, object] = {}
+    tokens = [search.remember(session, f"term {i}") for i in range(search.KEEP + 1)]
+    assert search.recall(session, tokens[0]) is None
+    assert search.recall(session, tokens[-1]) == f"term {search.KEEP}"
+    assert search.remember(session, "") == "" and search.recall(session, "") == ""
