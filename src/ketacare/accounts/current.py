@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
 from django.http import HttpRequest
 
 from ketacare.accounts.actor import Actor
@@ -10,9 +14,43 @@ from ketacare.accounts.models import Membership
 SESSION_CLINIC_KEY = "ketacare_clinic_id"
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(tuple(settings.KETACARE_TRUSTED_PROXIES)))
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trusted just from a configured proxy (not yet).
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the client, for throttling, sessions and the audit log.
+
+    X-Forwarded-For is believed only when the peer is a configured trusted proxy
+    (KETACARE_TRUSTED_PROXIES); then the rightmost hop that is not itself a trusted proxy
+    is the client. Anything left of it was written by the client and may be forged.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    if peer is None or not _is_trusted_proxy(peer):
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    client = peer
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # a malformed hop: keep the last address a trusted proxy vouched for
+        client = hop
+        if not _is_trusted_proxy(hop):
+            break
+    return client
 
 
 def current_membership(request: HttpRequest) -> Membership | None:

@@ -162,8 +162,13 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     setup_django()
     from axes.utils import reset
 
-    count = reset(username=args.email)
-    print(f"Cleared {count} lockout record(s) for {args.email}.")
+    if not args.email and not args.address:
+        print("ketacare: give an EMAIL or --address", file=sys.stderr)
+        return 2
+    count = reset(username=args.email) if args.email else 0
+    if args.address:  # a per-address lock from password spraying
+        count += reset(ip=args.address)
+    print(f"Cleared {count} lockout record(s) for {args.email or args.address}.")
     return 0
 
 
@@ -215,6 +220,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--name", default="api")
     p.set_defaults(func=cmd_createtoken)
 
-    p = subparsers.add_parser("unlock", help="clear a login lockout")
-    p.add_argument("email")
+    p = subparsers.add_parser("unlock", help="clear a login lockout (an account or an address)")
+    p.add_argument("email", nargs="?")
+    p.add_argument("--address", help="clear every lockout of this client address")
     p.set_defaults(func=cmd_unlock)

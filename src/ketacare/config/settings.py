@@ -7,6 +7,7 @@ defaults are safe for a laptop: SQLite under ./var, loopback hosts only.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ketacare.web.middleware.PermissionsPolicyMiddleware",
     # Serves collected static files itself, so gunicorn alone is a whole deployment.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ketacare.web.middleware.RequestIdMiddleware",
@@ -185,8 +187,26 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling: 5 failures lock the account+IP pair for 15 minutes, or until an
-# admin runs `ketacare unlock EMAIL` (axes_reset).
+# Proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated). With
+# none, the client address is the TCP peer; behind a reverse proxy list the proxy here,
+# or every client shares the proxy's address (and its login throttle).
+KETACARE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("KETACARE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in KETACARE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise RuntimeError(
+            f"KETACARE_TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR"
+        ) from _exc
+
+# Login throttling: 5 failures lock the account+address pair for 15 minutes, or until an
+# admin runs `ketacare unlock EMAIL` (axes_reset). Password spraying (a few tries on many
+# accounts) is stopped by a second limit on all failures from one client address.
+AXES_HANDLER = "ketacare.accounts.login_throttle.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "ketacare.accounts.current.client_ip"
+KETACARE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("KETACARE_LOGIN_FAILURES_PER_ADDRESS", 20))
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
