@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "new_token": new_token,
         "tokens": ApiToken.objects.filter(user_id=request.user.pk, revoked=False),
         "sessions": UserSession.objects.filter(user_id=request.user.pk).count(),
+        "token_days": settings.KETACARE_API_TOKEN_DAYS,
         "has_totp": TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).exists(),
     }
     return render(request, "accounts/account.html", context)

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -125,18 +126,30 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.KETACARE_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """Bearer token for the JSON API. Only its SHA-256 is stored; the raw token is shown once."""
+    """Bearer token for the JSON API. Only its SHA-256 is stored; the raw token is shown once.
+
+    Every token expires (KETACARE_API_TOKEN_DAYS) so a forgotten one does not stay a way in.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, default="api")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
     revoked = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"API token {self.name!r} of {self.user}"
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @classmethod
     def issue(cls, user: User, name: str = "api") -> tuple[ApiToken, str]:

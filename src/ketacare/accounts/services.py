@@ -43,14 +43,16 @@ def create_user(
 
 
 @transaction.atomic
-def end_all_sessions(actor: Actor, user: User) -> int:
-    """'Log out everywhere': delete every server-side session of the user."""
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+def end_all_sessions(actor: Actor, user: User, keep_session_key: str | None = None) -> int:
+    """'Log out everywhere': delete the user's server-side sessions (all, or all but the one
+    in use after a password change) and revoke their API tokens, which are logins too."""
+    sessions = UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or "")
+    keys = list(sessions.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
-    record(
-        actor, "logout", "user", user.pk, detail={"sessions_ended": len(keys), "everywhere": True}
-    )
+    sessions.delete()
+    tokens = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    detail = {"sessions_ended": len(keys), "tokens_revoked": tokens, "everywhere": True}
+    record(actor, "logout", "user", user.pk, detail=detail)
     return len(keys)
 
 

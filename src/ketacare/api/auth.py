@@ -6,19 +6,25 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ketacare.accounts.models import ApiToken, User, hash_token
 
 
-def token_user(raw: str) -> User | None:
-    """The active user a raw bearer token belongs to (None when unknown or revoked)."""
-    found = (
+def unrevoked_token(raw: str) -> ApiToken | None:
+    """The token of an active user, not revoked (it may have expired)."""
+    return (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_token(raw), revoked=False, user__is_active=True)
         .first()
     )
-    if found is None:
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a raw bearer token belongs to (None when unknown, revoked or expired)."""
+    found = unrevoked_token(raw)
+    if found is None or found.has_expired:
         return None
     ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
     return found.user
@@ -44,7 +50,14 @@ class BearerToken(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
-        return user
+            return user
+        expired = unrevoked_token(token)
+        if expired is not None:  # say so: the caller needs a new token, not a retry
+            raise AuthenticationError(
+                message=f"This API token expired on {expired.expires_at:%Y-%m-%d}; "
+                "create a new one on the My account page."
+            )
+        return None
 
 
 class BrowserSession(SessionAuth):

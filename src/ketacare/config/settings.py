@@ -215,6 +215,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# API tokens expire this many days after they are issued; a new one is made on "My account".
+KETACARE_API_TOKEN_DAYS = int(os.environ.get("KETACARE_API_TOKEN_DAYS", 90))
+
 # TOTP for staff: required in production; KETACARE_REQUIRE_TOTP=false relaxes it (demo).
 KETACARE_REQUIRE_TOTP = env_bool("KETACARE_REQUIRE_TOTP", PRODUCTION)
 OTP_TOTP_ISSUER = "KetaCare"
