@@ -21,6 +21,8 @@ from ketacare.demo_history import load_history
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.services import create_patient
 
+# Published, so the password rules refuse it (it contains "ketacare"); set directly below,
+# bypassing them, for local demo accounts only (README).
 DEMO_PASSWORD = "ketacare-demo-2026"  # noqa: S105 - documented demo login, demo data only
 DEMO_CLINIC_SLUG = "riverside"
 DEMO_USERS = {
