@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from ketacare.accounts import signals  # noqa: F401 - connects login/logout handlers
+        from ketacare.accounts import after_response, signals  # noqa: F401 - connect handlers

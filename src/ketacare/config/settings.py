@@ -174,6 +174,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "ketacare.accounts.password_rules.GuessablePasswordValidator"},
 ]
+# A reset link works once (its token hashes the password) and for an hour (ASVS 6.4.1).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_MINUTES", 60)) * 60
+
+# Email (password reset links): SMTP when EMAIL_HOST is set or in production, else printed
+# to the console for development. Tests use Django's in-memory outbox.
+if PRODUCTION or os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", 587)),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": env_secret("EMAIL_HOST_PASSWORD", "") or "",
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KetaCare <no-reply@localhost>")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from ketacare.accounts import account_views as account
 from ketacare.accounts import invitation_views as invitation
+from ketacare.accounts import password_views as passwords
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
@@ -24,6 +25,24 @@ urlpatterns = [
     path("accounts/logout-everywhere/", accounts.logout_everywhere, name="logout-everywhere"),
     path("accounts/otp/setup/", accounts.otp_setup, name="otp-setup"),
     path("account/", account.account, name="account"),
+    # Under /account/, not /accounts/: a staff session still owing its TOTP code cannot use it.
+    path("account/password/", passwords.ChangePasswordView.as_view(), name="password-change"),
+    path("accounts/password-reset/", passwords.ResetRequestView.as_view(), name="password-reset"),
+    path(
+        "accounts/password-reset/sent/",
+        passwords.ResetSentView.as_view(),
+        name="password-reset-sent",
+    ),  # fmt: skip
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        passwords.ResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),  # fmt: skip
+    path(
+        "accounts/password-reset/done/",
+        passwords.ResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),  # fmt: skip
     path("account/tokens/<int:token_id>/revoke/", account.revoke_token, name="token-revoke"),
     path("accounts/otp/verify/", accounts.otp_verify, name="otp-verify"),
     path("patients/", patients.patient_list, name="patient-list"),
