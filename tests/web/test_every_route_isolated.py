@@ -14,6 +14,8 @@ from datetime import timedelta
 import pytest
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import ROLES
 
@@ -90,6 +92,9 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
         "invitation_id": Invitation.objects.get(clinic=world.clinic_b).public_id,
         "plan_id": TreatmentPlan.objects.get(patient=world.patient_b).public_id,
         "instrument": "phq9",  # not an object: any valid value
+        # A password reset link for clinic B's nurse, with a token nobody issued.
+        "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),
+        "token": "cz0a9a-0123456789abcdef0123456789abcdef",
     }
 
 

@@ -131,6 +131,7 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_old_sessions_and_tokens(
     api = Client().get("/api/patients/", headers={"Authorization": f"Bearer {raw}"})
     assert api.status_code == 401
     again, _ = set_password(link, "yet-another-passphrase-3")
+    assert again.status_code == 404
     assert 'data-testid="reset-invalid"' in again.content.decode()
     nurse.refresh_from_db()
     assert nurse.check_password(NEW)

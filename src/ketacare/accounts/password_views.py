@@ -104,6 +104,12 @@ class ResetConfirmView(RefusedIs422, ResetLifetimeMixin, auth_views.PasswordRese
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
 
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 404  # used, expired or made up: no such link, said plainly
+        return response
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         password_services.password_was_reset(_actor_for(self.request, form.user), form.user)
