@@ -50,12 +50,11 @@ def test_log_out_everywhere_revokes_the_users_api_tokens(world, client_as):
     assert api_get(other_raw).status_code == 200  # someone else's token lives on
 
 
-def test_deactivating_a_user_revokes_their_api_tokens(world, client_as):
+def test_removing_a_user_from_their_only_clinic_revokes_their_api_tokens(world, client_as):
     nurse = world.users_a["nurse"]
     _, raw = ApiToken.issue(nurse)
+    assert api_get(raw).status_code == 200
     admin = client_as(world.users_a["clinic_admin"])
-    admin.post(reverse("staff-set-active", args=[nurse.pk]), {"active": "0"})
+    admin.post(reverse("staff-remove", args=[nurse.pk]))
     assert ApiToken.objects.get(user=nurse).revoked
-    nurse.is_active = True
-    nurse.save()  # even reactivated, the old token stays dead
     assert api_get(raw).status_code == 401
