@@ -138,9 +138,7 @@ def test_deleting_entries_and_rehashing_without_the_key_is_detected(write_entrie
         assert any("hash does not match" in p for p in found)
 
 
-def test_a_forged_chain_also_fails_the_audit_verify_command_logic_for_each_entry(
-    write_entries,
-):
+def test_rehashing_with_a_wrong_key_flags_every_rehashed_entry(write_entries):
     entries = write_entries(4)
     forge([entries[1].pk], hmac_with(os.urandom(32)))
     flagged = {p.entry_id for p in verify_chain()}

@@ -229,9 +229,10 @@ def test_commands_needing_the_database_say_run_migrate_first_on_a_fresh_checkout
     assert "Traceback" not in result.stderr
 
 
-def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(env):
+@pytest.mark.parametrize("command", [["audit", "verify"], ["migrate"]], ids=" ".join)
+def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(env, command):
     with_no_server = {**env, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/ketacare"}
-    result = run(with_no_server, "audit", "verify")
+    result = run(with_no_server, *command)
     assert result.returncode == 2 and "cannot use the database" in result.stderr
     assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
 
@@ -283,3 +284,33 @@ def test_add_key_then_rotate_to_it_as_on_several_servers(env):
     unknown = run(env, "audit", "rotate-key", "--to", "no-such-key")
     assert unknown.returncode == 2 and "No key 'no-such-key'" in unknown.stderr
     assert run(env, "audit", "verify").returncode == 0
+
+
+LEGACY_HISTORY = """
+import django, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "ketacare.config.settings"
+django.setup()
+from django.utils import timezone
+from ketacare.audit.models import AuditChainHead, AuditEntry
+prev = "0" * 64
+for i in range(3):  # as written before keying: plain SHA-256, no key id
+    e = AuditEntry(at=timezone.now(), user_email="old@x.example", action="read",
+                   object_type="patient", object_id=str(i), prev_hash=prev)
+    e.entry_hash = e.compute_hash(None)
+    e.save()
+    prev = e.entry_hash
+AuditChainHead.objects.update_or_create(pk=1, defaults={"last_hash": prev, "count": 3})
+"""
+
+
+def test_upgrading_a_log_written_before_keying_seals_it_at_migrate(env):
+    run(env, "migrate")
+    legacy = subprocess.run([sys.executable, "-c", LEGACY_HISTORY], env=env, timeout=60)
+    assert legacy.returncode == 0
+    unsealed = run(env, "audit", "verify")
+    assert unsealed.returncode == 1 and "run `ketacare migrate`" in unsealed.stderr
+    migrated = run(env, "migrate")
+    assert "the 3 entries written before keying are now sealed" in migrated.stdout
+    verified = run(env, "audit", "verify")
+    assert verified.returncode == 0 and "4 entries, chain intact" in verified.stdout
+    assert run(env, "migrate").stdout == ""  # sealed once

@@ -10,9 +10,10 @@ from typing import Any
 from ketacare.commands import CommandFailed
 
 
-def setup_django(*, database: bool = True) -> None:
-    """Load Django; for a command that uses the database (`database`), first make sure it
-    is reachable and migrated, so the operator reads what to do rather than a traceback."""
+def setup_django(*, database: bool = True, migrated: bool = True) -> None:
+    """Load Django. For a command that uses the database, first make sure it is reachable
+    (`database`) and up to date (`migrated`), so the operator reads what to do, not a
+    traceback such as "no such table"."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketacare.config.settings")
     from ketacare.config.settings import DATABASES, VAR_DIR
 
@@ -22,20 +23,21 @@ def setup_django(*, database: bool = True) -> None:
 
     django.setup()
     if database:
-        require_migrated_database()
+        _require_database(migrated=migrated)
 
 
-def require_migrated_database() -> None:
+def _require_database(*, migrated: bool) -> None:
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
 
     try:
+        connection.ensure_connection()
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CommandFailed(f"cannot use the database ({reason}); check DATABASE_URL.") from None
-    if pending:
+    if pending and migrated:
         raise CommandFailed(
             f"the database is not set up or not up to date ({len(pending)} migration(s) "
             "to apply): run `ketacare migrate` first."
@@ -72,7 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    setup_django(database=False)
+    setup_django(migrated=False)
     call("migrate", "--no-input", "-v", "0")
     from ketacare.audit.services import seal_legacy_entries
 
