@@ -392,3 +392,15 @@ def test_every_alert_says_what_to_do_next_with_its_source() -> None:
 def test_unacknowledged_alerts_block_discharge() -> None:
     result = discharge_readiness(discharge(unacknowledged_alerts=2))
     assert result.unmet == ("2 reading(s) with alerts not yet acknowledged by a clinician",)
+
+
+def test_an_open_suicidality_alert_is_a_review_only_a_prescriber_clears() -> None:
+    visit = PredoseInput(
+        Route.IV_RACEMIC,
+        CALM,
+        PregnancyStatus.NOT_PREGNANT,
+        open_suicidality_alerts=("PHQ-9 item 9 (thoughts of self-harm) answered 2",),
+    )
+    decision = predose_check(visit)
+    assert decision.decision is Decision.REVIEW
+    assert [f.prescriber_must_clear for f in decision.findings] == [True]

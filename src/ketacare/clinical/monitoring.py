@@ -54,6 +54,8 @@ class Finding:
     decision: Decision
     reason: str
     source: str
+    prescriber_must_clear: bool = False
+    """A review only a prescriber may pass, with a note (an open suicidality alert)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class PredoseInput:
     pregnancy: PregnancyStatus
     phq9_item9_today: int | None = None
     cssrs_risk_today: str | None = None
+    open_suicidality_alerts: tuple[str, ...] = ()
+    """Reasons of the patient's suicidality alerts no clinician has acknowledged yet."""
 
     def __post_init__(self) -> None:
         if self.phq9_item9_today is not None and not 0 <= self.phq9_item9_today <= 3:
@@ -145,6 +149,15 @@ def predose_check(
     if visit.cssrs_risk_today not in (None, "none"):
         findings.append(
             Finding(Decision.REVIEW, f"C-SSRS today: {visit.cssrs_risk_today} risk", "Q8")
+        )
+    for reason in visit.open_suicidality_alerts:
+        findings.append(
+            Finding(
+                Decision.REVIEW,
+                f"open suicidality alert ({reason}): a prescriber must clear it with a note",
+                "Q3, Q8, DESIGN.md",
+                prescriber_must_clear=True,
+            )
         )
     extra, notes = _deterioration_findings(vitals, settings)
     findings.extend(extra)

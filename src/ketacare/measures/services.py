@@ -4,6 +4,7 @@ history, raise and acknowledge safety alerts. One transaction and audit entry ea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -209,3 +210,47 @@ def acknowledge_alert(actor: Actor, alert_id: Any, note: str) -> SafetyAlert:
     record(actor, "update", "safety_alert", alert.public_id, patient_id=alert.patient.public_id,
            detail={"acknowledged": True, "note": alert.acknowledgement_note})  # fmt: skip
     return alert
+
+
+CSSRS_RISK_ORDER = ("none", "low", "moderate", "high")
+
+
+@dataclass(frozen=True)
+class SuicidalityToday:
+    """What the record says today, for the pre-dose check: the worst PHQ-9 item 9 and
+    C-SSRS risk of the day (not the latest: a later calmer answer does not erase it), and
+    every suicidality alert still open."""
+
+    phq9_item9: int | None
+    cssrs_risk: str | None
+    open_alerts: list[SafetyAlert]
+
+
+def suicidality_today(patient: Patient, since: datetime) -> SuicidalityToday:
+    """For a caller that has already read the patient through the gate (starting a session)."""
+    rows = current_responses(patient).filter(instrument__in=("phq9", "cssrs"), taken_at__gte=since)
+    item9 = [r.answers[8] for r in rows if r.instrument == "phq9" and r.answers[8] is not None]
+    risks = [r.risk for r in rows if r.instrument == "cssrs" and r.risk in CSSRS_RISK_ORDER]
+    alerts = SafetyAlert.objects.filter(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        kind=SUICIDALITY,
+        acknowledged_at__isnull=True,
+    )
+    return SuicidalityToday(
+        max(item9, default=None),
+        max(risks, key=CSSRS_RISK_ORDER.index, default=None),
+        list(alerts),
+    )
+
+
+def clear_alerts_before_dosing(actor: Actor, alerts: Sequence[SafetyAlert], note: str) -> None:
+    """A prescriber clears open suicidality alerts with the pre-dose review note."""
+    now = timezone.now()
+    for alert in alerts:
+        alert.acknowledged_at = now
+        alert.acknowledged_by = actor.user
+        alert.acknowledgement_note = f"Cleared before dosing: {note}"[:2000]
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+        record(actor, "update", "safety_alert", alert.public_id, patient_id=alert.patient.public_id,
+               detail={"acknowledged": True, "note": alert.acknowledgement_note})  # fmt: skip

@@ -47,18 +47,24 @@ class StartSessionForm(VitalsForm):
     infusion_minutes = forms.IntegerField(
         required=False, min_value=1, max_value=240, label="Infusion time (min, IV)"
     )
-    pregnancy = forms.ChoiceField(choices=[(p.value, p.value) for p in PregnancyStatus])
+    pregnancy = forms.ChoiceField(
+        choices=[("", "— ask the patient —"), *[(p.value, p.value) for p in PregnancyStatus]],
+        label="Pregnancy or breastfeeding",
+        error_messages={"required": "Ask the patient and record the pregnancy status."},
+    )
     phq9_item9_today = forms.TypedChoiceField(
         choices=[("", "not asked"), *[(n, str(n)) for n in range(4)]],
         coerce=int,
         empty_value=None,
         required=False,
-        label="PHQ-9 item 9 today",
+        label="PHQ-9 item 9 asked now",
+        help_text="Today's recorded PHQ-9 is read from the chart; the worse answer counts.",
     )
     cssrs_risk_today = forms.ChoiceField(
         choices=[("", "not screened"), *[(r, r) for r in ("none", "low", "moderate", "high")]],
         required=False,
-        label="C-SSRS today",
+        label="C-SSRS asked now",
+        help_text="Today's recorded C-SSRS is read from the chart; the worse risk counts.",
     )
     review_note = forms.CharField(
         required=False,

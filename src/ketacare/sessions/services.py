@@ -3,7 +3,6 @@ signs (in-session alerts), discharge (readiness). The rules are the clinical cor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
@@ -14,13 +13,15 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, OutOfReach, role_can
 from ketacare.audit.services import record
-from ketacare.clinical import dosing, monitoring
-from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
+from ketacare.clinical import monitoring
+from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.news2 import news2
 from ketacare.clinical.routes import Route
-from ketacare.clinical.vitals import VitalSigns
 from ketacare.clinical_input import VITAL_SIGN_FIELDS, field_named_in, vital_signs, vital_signs_json
 from ketacare.clinics.monitoring_limits import monitoring_settings
+from ketacare.measures.services import (
+    clear_alerts_before_dosing,
+)
 from ketacare.patients.access import get_patient_for
 from ketacare.sessions.models import (
     AlertAcknowledgement,
@@ -34,104 +35,13 @@ from ketacare.sessions.observation import (
     missing_planned_checks,
     reading_time,
 )
-
-
-@dataclass(frozen=True)
-class SessionStart:
-    route: Route
-    vitals: VitalSigns
-    pregnancy: monitoring.PregnancyStatus
-    dose_mg: float | None = None
-    dose_mg_per_kg: float | None = None
-    infusion_minutes: int | None = None
-    phq9_item9_today: int | None = None
-    cssrs_risk_today: str | None = None
-    review_note: str = ""
-    override_reason: str = ""
-
-
-def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverride:
-    """Only a prescriber may pass a hard stop, and only with a recorded reason."""
-    if not role_can(actor.role, Action.DOSE_OVERRIDE):
-        raise ValidationError({"override_reason": f"{what} Only a prescriber may override it."})
-    if not start.override_reason.strip():
-        raise ValidationError(
-            {"override_reason": f"{what} To dose anyway, record the reason for the override."}
-        )
-    return dosing.DoseOverride(start.override_reason.strip()[:500], actor.label)
-
-
-def _predose(
-    actor: Actor, start: SessionStart, limits: monitoring.MonitoringSettings
-) -> tuple[monitoring.PredoseDecision, list[Any]]:
-    try:
-        decision = monitoring.predose_check(
-            monitoring.PredoseInput(
-                start.route,
-                start.vitals,
-                start.pregnancy,
-                start.phq9_item9_today,
-                start.cssrs_risk_today,
-            ),
-            limits,
-        )
-    except ClinicalRuleError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
-    passed: list[Any] = []
-    reasons = "; ".join(f"{f.reason} ({f.source})" for f in decision.findings)
-    if decision.decision is monitoring.Decision.NO_GO:
-        override = _override(actor, start, f"Pre-dose check says no-go: {reasons}.")
-        passed.append(
-            {
-                "stop": "pre-dose no-go",
-                "findings": reasons,
-                "reason": override.reason,
-                "by": override.authorised_by,
-            }
-        )
-    elif decision.decision is monitoring.Decision.REVIEW:
-        if not start.review_note.strip():
-            raise ValidationError(
-                {"review_note": f"Review needed: {reasons}. Record what was reviewed."}
-            )
-        passed.append(
-            {
-                "stop": "pre-dose review",
-                "findings": reasons,
-                "reason": start.review_note.strip()[:500],
-                "by": actor.label,
-            }
-        )
-    return decision, passed
-
-
-def _dose(actor: Actor, start: SessionStart, weight_kg: float) -> tuple[Any, list[Any]]:
-    try:
-        return dosing.calculate_dose(
-            start.route,
-            weight_kg=weight_kg,
-            dose_mg_per_kg=start.dose_mg_per_kg,
-            dose_mg=start.dose_mg,
-        ), []
-    except DoseAboveLimit as exc:
-        override = _override(actor, start, f"{exc}.")
-    except ClinicalRuleError as exc:
-        raise ValidationError({"dose_mg": str(exc)}) from exc
-    calc = dosing.calculate_dose(
-        start.route,
-        weight_kg=weight_kg,
-        dose_mg_per_kg=start.dose_mg_per_kg,
-        dose_mg=start.dose_mg,
-        override=override,
-    )
-    return calc, [
-        {
-            "stop": "dose above limit",
-            "findings": f"{calc.dose_mg:g} mg > {calc.limit_mg:g} mg ({calc.limit_source})",
-            "reason": override.reason,
-            "by": override.authorised_by,
-        }
-    ]
+from ketacare.sessions.predose import (
+    SessionStart,
+    dose_for,
+    predose_decision,
+    suicidality_on_record,
+    worst_of_day,
+)
 
 
 class SessionAlreadyOpen(ValidationError):
@@ -162,8 +72,12 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
     already = open_session_of(patient)
     if already is not None:
         raise SessionAlreadyOpen(already)
-    decision, passed = _predose(actor, start, monitoring_settings(patient.clinic_id))
-    calc, dose_overrides = _dose(actor, start, float(patient.weight_kg))
+    today = suicidality_on_record(patient)
+    start = worst_of_day(start, today)
+    decision, passed = predose_decision(
+        actor, start, monitoring_settings(patient.clinic_id), today.open_alerts
+    )
+    calc, dose_overrides = dose_for(actor, start, float(patient.weight_kg))
     try:
         with transaction.atomic():  # a savepoint: a simultaneous start loses here, cleanly
             session = DosingSession.objects.create(
@@ -188,6 +102,7 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
             )
     except IntegrityError as exc:  # the partial unique index: one in progress per patient
         raise SessionAlreadyOpen(open_session_of(patient)) from exc
+    clear_alerts_before_dosing(actor, today.open_alerts, start.review_note.strip()[:500])
     record(
         actor,
         "create",

@@ -80,6 +80,7 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "planned": planned,
         "open_alerts": open_alerts(actor, patient),
         "open_session": open_session,
+        "today": services.suicidality_on_record(patient),
     }
     return render(request, "sessions/start.html", context, status=422 if form.errors else 200)
 
