@@ -59,7 +59,8 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
             "hepatic_impairment": "none",
         },
     )
-    nurse.post(
+    # The PHQ-9 above opened a suicidality alert: only a prescriber doses past it, with a note.
+    client_as(world.users_b["prescriber"]).post(
         f"/patients/{b}/sessions/new/",
         {
             "route": "iv",
@@ -69,6 +70,7 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
             "diastolic_mmhg": "80",
             "spo2_percent": "98",
             "pregnancy": "not pregnant",
+            "review_note": "item 9 reviewed, safety plan in place",
         },
     )
     client_as(world.users_b["prescriber"]).post(
