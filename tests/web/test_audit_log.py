@@ -36,15 +36,20 @@ def test_opening_a_chart_writes_one_read_entry_with_who_where_and_request(world,
     assert entry.request_id == response["X-Request-ID"]
 
 
-def test_api_update_writes_one_update_entry_naming_the_changed_fields(world, client_as):
+def test_api_update_writes_its_read_and_one_update_entry_naming_the_changed_fields(
+    world, client_as
+):
     client = client_as(world.users_a["prescriber"])
     before = entries_for(world.patient_a).count()
     client.patch(
         f"/api/patients/{world.patient_a.public_id}",
         json.dumps({"weight_kg": "71.0"}),
         content_type="application/json",
-    )
-    assert entries_for(world.patient_a).count() == before + 1
+    )  # the answer carries the whole record: a read, then the write
+    assert [e.action for e in entries_for(world.patient_a).order_by("id")[before:]] == [
+        "read",
+        "update",
+    ]
     entry = entries_for(world.patient_a).latest("id")
     assert entry.action == "update"
     assert entry.detail["changed"]["weight_kg"] == {"from": "68.5", "to": "71.0"}
@@ -144,19 +149,26 @@ def test_admin_sees_and_filters_only_their_clinics_audit_entries(world, client_a
 
 def test_refused_access_is_audited_as_denied_for_pages_and_api(world, client_as):
     client = client_as(world.users_a["therapist"])
-    b = world.patient_b.public_id
+    a, b = world.patient_a.public_id, world.patient_b.public_id
     client.get(reverse("patient-chart", args=[b]))
     client.get(f"/api/patients/{b}")
-    client.get(reverse("patient-edit", args=[world.patient_a.public_id]))  # role may not edit
-    denied = list(AuditEntry.objects.filter(action="denied").order_by("id"))
-    assert [e.detail["path"] for e in denied] == [
+    client.get(reverse("patient-edit", args=[a]))  # role may not edit
+    denied = AuditEntry.objects.filter(action="denied").order_by("id")
+    in_a = list(denied.filter(clinic_id=world.clinic_a.pk))
+    assert [e.detail["path"] for e in in_a] == [
         reverse("patient-chart", args=[b]),
         f"/api/patients/{b}",
-        reverse("patient-edit", args=[world.patient_a.public_id]),
+        reverse("patient-edit", args=[a]),
+    ]
+    assert [e.patient_id for e in in_a] == ["", "", str(a)]  # B's patient stays B's business
+    in_b = list(denied.filter(clinic_id=world.clinic_b.pk))  # the probed clinic sees the probes
+    assert [(e.detail["path"], e.patient_id) for e in in_b] == [
+        (reverse("patient-chart", args=[b]), str(b)),
+        (f"/api/patients/{b}", str(b)),
     ]
     assert {e.user_email for e in denied} == {"therapist@a.example"}
-    assert denied[0].object_id == str(b)
-    assert "may not edit" in denied[2].detail["reason"]
+    assert in_a[0].object_id == str(b)
+    assert "may not edit" in in_a[2].detail["reason"]
     assert list(verify_chain()) == []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,6 +17,9 @@ class Actor:
     role: str
     request_id: str = ""
     ip: str | None = None
+    # Objects whose read this actor's request has already audited: one entry per object per
+    # request, however many pages, services and fragments read it (patients.gate).
+    audited_reads: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def label(self) -> str:

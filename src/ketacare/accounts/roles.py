@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -56,7 +57,7 @@ _CARE_TEAM = (
     Action.PLAN_VIEW,
 )
 
-# A patient-role user may view, but only their own record (see patients.access).
+# A patient-role user may view, but only their own record (see patients.records, the gate).
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLINIC_ADMIN: frozenset(
         {
@@ -111,14 +112,34 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 
 
 def role_can(role: str, action: str) -> bool:
-    return action in ROLE_ACTIONS.get(Role(role), frozenset())
+    # Keyed by Role, looked up by its text: an unknown role (none, "system") may do nothing.
+    return action in ROLE_ACTIONS.get(role, frozenset())  # type: ignore[call-overload]
 
 
-class ActionDenied(PermissionDenied):
+@dataclass(frozen=True)
+class RefusedTarget:
+    """What a refused request aimed at, so the denial is logged in the clinic it was aimed
+    at (that clinic's admin must see who probed their patient), not only the actor's."""
+
+    object_type: str
+    object_id: str
+    patient_id: str = ""
+    clinic_id: int | None = None
+
+
+class _Refusal:
+    target: RefusedTarget | None = None
+
+    def aimed_at(self, target: RefusedTarget) -> Self:
+        self.target = target
+        return self
+
+
+class ActionDenied(_Refusal, PermissionDenied):
     """The role may not do this here (403). Audited as a denied access."""
 
 
-class OutOfReach(Http404):
+class OutOfReach(_Refusal, Http404):
     """The object is outside the user's clinic or scope (404, to not confirm it exists).
     Audited as a denied access."""
 

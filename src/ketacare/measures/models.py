@@ -18,6 +18,8 @@ INSTRUMENT_CHOICES = [(key, scale.name) for key, scale in INSTRUMENTS.items()]
 
 
 class ScaleResponse(ClinicRecord):
+    audit_type = "scale_response"
+
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="scale_responses"
     )
@@ -39,8 +41,6 @@ class ScaleResponse(ClinicRecord):
     amendment_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = models.Manager()
-
     class Meta:
         ordering = ["taken_at", "id"]
         indexes = [models.Index(fields=["clinic", "patient", "instrument", "taken_at"])]
@@ -52,6 +52,8 @@ class ScaleResponse(ClinicRecord):
 class SafetyAlert(ClinicRecord):
     """Shown to the care team on every page of the patient until a clinician acknowledges it
     (DESIGN.md, safety rules of the domain)."""
+
+    audit_type = "safety_alert"
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="safety_alerts"

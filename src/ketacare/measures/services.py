@@ -14,14 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, OutOfReach, Role, role_can
+from ketacare.accounts.roles import Action, Role
 from ketacare.audit.services import record
 from ketacare.clinical import instruments
 from ketacare.clinical.dates import RATING_DATE
 from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
 from ketacare.clinical_input import plausible_date
 from ketacare.measures.models import SafetyAlert, ScaleResponse
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 
 SUICIDALITY = "suicidality"
@@ -43,10 +43,11 @@ def _alert_reason(response: ScaleResponse) -> str:
     return f"{response.get_instrument_display()} raised a suicidality flag"
 
 
-def current_responses(patient: Patient) -> QuerySet[ScaleResponse]:
-    """The responses in force: those not corrected by a later amendment."""
-    return ScaleResponse.objects.filter(
-        clinic_id=patient.clinic_id, patient=patient, amended_by__isnull=True
+def current_responses(actor: Actor, patient: Patient) -> QuerySet[ScaleResponse]:
+    """The responses in force (not corrected by a later amendment) that the actor may see,
+    for a patient already read through the gate."""
+    return ScaleResponse.objects.for_actor(actor, Action.SCALE_VIEW).filter(
+        patient=patient, amended_by__isnull=True
     )
 
 
@@ -61,7 +62,7 @@ def record_scale(
     amends: ScaleResponse | None = None,
     amendment_reason: str = "",
 ) -> ScaleResponse:
-    patient = get_patient_for(actor, patient_id, Action.SCALE_RECORD)
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_RECORD)
     result = _score(instrument, answers)
     taken_at = taken_at or timezone.now()
     plausible_date("taken_at", taken_at, RATING_DATE)
@@ -98,13 +99,8 @@ def record_scale(
 
 
 def response_for_amendment(actor: Actor, response_id: Any) -> ScaleResponse:
-    """A response the actor may correct (its patient through the gate), not yet corrected."""
-    try:
-        response = ScaleResponse.objects.select_related("patient").get(public_id=response_id)
-    except (ScaleResponse.DoesNotExist, ValueError, ValidationError) as exc:
-        raise OutOfReach("No such response.") from exc
-    get_patient_for(actor, response.patient.public_id, Action.SCALE_RECORD)
-    return response
+    """A response the actor may correct, through the gate (an audited read)."""
+    return get_for(actor, ScaleResponse, response_id, Action.SCALE_RECORD)
 
 
 @transaction.atomic
@@ -138,12 +134,9 @@ def amend_scale(
 @transaction.atomic
 def patient_scale_history(actor: Actor, patient_id: Any) -> tuple[Patient, list[ScaleResponse]]:
     """The patient and every response in force, oldest first: one gate check, one audited
-    read."""
-    patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
-    rows = list(current_responses(patient))
-    record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
-           detail={"count": len(rows)})  # fmt: skip
-    return patient, rows
+    read of the patient."""
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
+    return patient, list(current_responses(actor, patient))
 
 
 def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:
@@ -178,12 +171,11 @@ def alert_page(
 
 
 def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
-    """Unacknowledged alerts for the care team's banner; nothing for other roles."""
-    if not role_can(actor.role, Action.ALERT_ACKNOWLEDGE) or actor.clinic is None:
-        return []
+    """Unacknowledged alerts for the care team's banner (the roles that answer for them),
+    for a patient already read through the gate."""
     return list(
-        SafetyAlert.objects.filter(
-            clinic_id=actor.clinic.pk, patient=patient, acknowledged_at__isnull=True
+        SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE).filter(
+            patient=patient, acknowledged_at__isnull=True
         )
     )
 
@@ -191,11 +183,7 @@ def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
 @transaction.atomic
 def acknowledge_alert(actor: Actor, alert_id: Any, note: str) -> SafetyAlert:
     """A clinician confirms they have seen the alert and says what they did about it."""
-    try:
-        alert = SafetyAlert.objects.select_for_update().get(public_id=alert_id)
-    except (SafetyAlert.DoesNotExist, ValueError, ValidationError) as exc:
-        raise OutOfReach("No such alert.") from exc
-    get_patient_for(actor, alert.patient.public_id, Action.ALERT_ACKNOWLEDGE)
+    alert = get_for(actor, SafetyAlert, alert_id, Action.ALERT_ACKNOWLEDGE, lock=True)
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say what was done (e.g. safety plan reviewed)."})
@@ -227,8 +215,11 @@ class SuicidalityToday:
 
 
 def suicidality_today(patient: Patient, since: datetime) -> SuicidalityToday:
-    """For a caller that has already read the patient through the gate (starting a session)."""
-    rows = current_responses(patient).filter(instrument__in=("phq9", "cssrs"), taken_at__gte=since)
+    """For a caller that has already read the patient through the gate (starting a session).
+    A safety rule sees the whole record, whatever the role of the one who starts."""
+    rows = ScaleResponse.objects.filter(
+        clinic_id=patient.clinic_id, patient=patient, amended_by__isnull=True
+    ).filter(instrument__in=("phq9", "cssrs"), taken_at__gte=since)
     item9 = [r.answers[8] for r in rows if r.instrument == "phq9" and r.answers[8] is not None]
     risks = [r.risk for r in rows if r.instrument == "cssrs" and r.risk in CSSRS_RISK_ORDER]
     alerts = SafetyAlert.objects.filter(

@@ -20,7 +20,8 @@ from ketacare.measures import services
 from ketacare.measures.charts import trajectory_svg
 from ketacare.measures.forms import ScaleForm
 from ketacare.measures.progress import progress_by_instrument
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.treatment.forecast_service import madrs_forecast
 
 
@@ -55,7 +56,7 @@ def trajectory(request: HttpRequest, public_id: UUID, instrument: str) -> HttpRe
 @login_required
 def record_scale(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_patient_for(actor, public_id, Action.SCALE_RECORD)
+    patient = get_for(actor, Patient, public_id, Action.SCALE_RECORD)
     if instrument not in instruments.INSTRUMENTS:
         raise Http404("No such scale.")
     scale = instruments.get(instrument)

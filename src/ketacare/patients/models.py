@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import EmailValidator, RegexValidator
 from django.db import models
 
 from ketacare.clinics.us_states import STATE_CHOICES
+from ketacare.patients.records import GateManager
 from ketacare.patients.validators import (
     validate_birth_date,
     validate_icd10_codes,
@@ -84,6 +86,11 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    owner_lookup: ClassVar[str] = "user_id"  # a patient-role user reaches their own record
+    audit_type: ClassVar[str] = "patient"
+
+    objects = GateManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, Role, require
 from ketacare.audit.services import record
-from ketacare.patients.access import get_patient_for, patients_for
+from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.patients.validators import normalise_icd10
 
@@ -64,7 +64,7 @@ def create_patient(actor: Actor, data: dict[str, Any]) -> Patient:
 
 @transaction.atomic
 def update_patient(actor: Actor, public_id: Any, data: dict[str, Any]) -> Patient:
-    patient = get_patient_for(actor, public_id, Action.PATIENT_EDIT)
+    patient = get_for(actor, Patient, public_id, Action.PATIENT_EDIT)
     before = _snapshot(patient)
     for name, value in _clean_input(data).items():
         setattr(patient, name, value)
@@ -78,14 +78,12 @@ def update_patient(actor: Actor, public_id: Any, data: dict[str, Any]) -> Patien
 
 @transaction.atomic
 def view_patient(actor: Actor, public_id: Any, action: str = Action.PATIENT_VIEW) -> Patient:
-    """Open one chart: an audited read."""
-    patient = get_patient_for(actor, public_id, action)
-    record(actor, "read", "patient", patient.public_id, patient_id=patient.public_id)
-    return patient
+    """Open one chart: an audited read (the gate writes it)."""
+    return get_for(actor, Patient, public_id, action)
 
 
 def search_patients(actor: Actor, query: str = "") -> QuerySet[Patient]:
-    qs = patients_for(actor)
+    qs = Patient.objects.for_actor(actor, Action.PATIENT_VIEW)
     for word in query.split()[:5]:
         qs = qs.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(mrn__icontains=word)
@@ -110,7 +108,7 @@ def give_portal_access(actor: Actor, public_id: Any, email: str, password: str) 
     from ketacare.accounts.models import Membership, User
     from ketacare.accounts.services import create_user
 
-    patient = get_patient_for(actor, public_id, Action.PORTAL_INVITE)
+    patient = get_for(actor, Patient, public_id, Action.PORTAL_INVITE)
     if patient.user_id is not None:
         raise ValidationError({"email": "This patient already has a portal login."})
     existing = User.objects.filter(email__iexact=email).first()

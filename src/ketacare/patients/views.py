@@ -17,8 +17,9 @@ from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.measures.services import current_responses, open_alerts
 from ketacare.patients import search, services
-from ketacare.patients.access import get_patient_for
 from ketacare.patients.forms import PatientForm
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
 from ketacare.treatment.plans import current_plan
@@ -95,10 +96,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    if request.method == "POST":  # the update service audits the write
-        patient = get_patient_for(actor, public_id, Action.PATIENT_EDIT)
-    else:
-        patient = services.view_patient(actor, public_id, Action.PATIENT_EDIT)
+    patient = get_for(actor, Patient, public_id, Action.PATIENT_EDIT)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and (done := _save(request, form, public_id)):
         return done
@@ -116,17 +114,17 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = services.view_patient(actor, public_id)
-    can_see_scales = role_can(actor.role, Action.SCALE_VIEW)
     plan = current_plan(actor, patient)
-    responses = current_responses(patient) if can_see_scales else []
+    responses = current_responses(actor, patient)
     context = {
         "patient": patient,
         "can_edit": role_can(actor.role, Action.PATIENT_EDIT),
-        "can_see_scales": can_see_scales,
+        "can_see_scales": role_can(actor.role, Action.SCALE_VIEW),
         "can_predict_pk": role_can(actor.role, Action.PK_PREDICT),
         "can_screen": role_can(actor.role, Action.SCREENING_RECORD),
         "can_see_screening": role_can(actor.role, Action.SCREENING_VIEW),
         "screening": latest_screening(actor, patient),
+        "can_see_sessions": role_can(actor.role, Action.SESSION_VIEW),
         "can_run_sessions": role_can(actor.role, Action.SESSION_RUN),
         "dosing_sessions": recent_sessions(actor, patient),
         "plan": plan,
@@ -151,7 +149,7 @@ class PortalAccessForm(forms.Form):
 @login_required
 def portal_access(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_patient_for(actor, public_id, Action.PORTAL_INVITE)
+    patient = get_for(actor, Patient, public_id, Action.PORTAL_INVITE)
     form = PortalAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,8 @@ from ketacare.patients.records import ClinicRecord
 
 
 class Screening(ClinicRecord):
+    audit_type = "screening"
+
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="screenings"
     )

@@ -7,17 +7,19 @@ from typing import Any
 from django.db import transaction
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.accounts.roles import Action
 from ketacare.audit.services import record
 from ketacare.clinical import eligibility
 from ketacare.measures.services import current_responses
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.screening.models import Screening
 
 
-def latest_cssrs_risk(patient: Patient) -> str | None:
-    latest = current_responses(patient).filter(instrument="cssrs").order_by("-taken_at").first()
+def latest_cssrs_risk(actor: Actor, patient: Patient) -> str | None:
+    latest = (
+        current_responses(actor, patient).filter(instrument="cssrs").order_by("-taken_at").first()
+    )
     return latest.risk if latest is not None else None
 
 
@@ -56,7 +58,7 @@ def _results_json(results: dict[Any, eligibility.EligibilityResult]) -> dict[str
 def record_screening(
     actor: Actor, patient_id: Any, screening: eligibility.ScreeningInput
 ) -> Screening:
-    patient = get_patient_for(actor, patient_id, Action.SCREENING_RECORD)
+    patient = get_for(actor, Patient, patient_id, Action.SCREENING_RECORD)
     results = eligibility.assess(screening)
     saved = Screening.objects.create(
         clinic=patient.clinic,
@@ -74,18 +76,9 @@ def record_screening(
 
 @transaction.atomic
 def view_screening(actor: Actor, screening_id: Any) -> Screening:
-    try:
-        screening = Screening.objects.select_related("patient").get(public_id=screening_id)
-    except (Screening.DoesNotExist, ValueError) as exc:
-        raise OutOfReach("No such screening.") from exc
-    get_patient_for(actor, screening.patient.public_id, Action.SCREENING_VIEW)
-    record(actor, "read", "screening", screening.public_id,
-           patient_id=screening.patient.public_id)  # fmt: skip
-    return screening
+    return get_for(actor, Screening, screening_id, Action.SCREENING_VIEW)
 
 
 def latest_screening(actor: Actor, patient: Patient) -> Screening | None:
-    """For the chart (already an audited read of the patient)."""
-    if not role_can(actor.role, Action.SCREENING_VIEW):
-        return None
-    return Screening.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()
+    """For the chart, whose patient is already an audited read."""
+    return Screening.objects.for_actor(actor, Action.SCREENING_VIEW).filter(patient=patient).first()

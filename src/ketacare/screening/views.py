@@ -13,7 +13,8 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.measures.services import open_alerts
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.screening import services
 from ketacare.screening.forms import ScreeningForm
 
@@ -21,10 +22,10 @@ from ketacare.screening.forms import ScreeningForm
 @login_required
 def new_screening(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_patient_for(actor, public_id, Action.SCREENING_RECORD)
+    patient = get_for(actor, Patient, public_id, Action.SCREENING_RECORD)
     initial = {
         "hepatic_impairment": "none",
-        "latest_cssrs_risk": services.latest_cssrs_risk(patient),
+        "latest_cssrs_risk": services.latest_cssrs_risk(actor, patient),
     }
     form = ScreeningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

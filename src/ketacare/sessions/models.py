@@ -23,6 +23,8 @@ class SessionStatus(models.TextChoices):
 
 
 class DosingSession(ClinicRecord):
+    audit_type = "dosing_session"
+
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="dosing_sessions"
     )

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.accounts.roles import Action, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import monitoring
 from ketacare.clinical.errors import ClinicalRuleError
@@ -22,7 +22,8 @@ from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.services import (
     clear_alerts_before_dosing,
 )
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.sessions.models import (
     AlertAcknowledgement,
     DosingSession,
@@ -68,7 +69,7 @@ def open_session_of(patient: Any) -> DosingSession | None:
 
 @transaction.atomic
 def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingSession:
-    patient = get_patient_for(actor, patient_id, Action.SESSION_RUN)
+    patient = get_for(actor, Patient, patient_id, Action.SESSION_RUN)
     already = open_session_of(patient)
     if already is not None:
         raise SessionAlreadyOpen(already)
@@ -122,20 +123,12 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
 def _session_for(
     actor: Actor, session_id: Any, action: str, *, lock: bool = False
 ) -> DosingSession:
-    query = DosingSession.objects.select_related("patient")
-    try:
-        session = (query.select_for_update() if lock else query).get(public_id=session_id)
-    except (DosingSession.DoesNotExist, ValueError, ValidationError) as exc:
-        raise OutOfReach("No such session.") from exc
-    get_patient_for(actor, session.patient.public_id, action)
-    return session
+    return get_for(actor, DosingSession, session_id, action, lock=lock)
 
 
 @transaction.atomic
 def view_session(actor: Actor, session_id: Any) -> DosingSession:
-    session = _session_for(actor, session_id, Action.SESSION_VIEW)
-    record(actor, "read", "dosing_session", session.public_id, patient_id=session.patient.public_id)
-    return session
+    return _session_for(actor, session_id, Action.SESSION_VIEW)
 
 
 @transaction.atomic
@@ -300,9 +293,8 @@ def discharge(
     return readiness
 
 
-def recent_sessions(actor: Actor, patient: Any, limit: int = 10) -> list[DosingSession] | None:
-    """For the chart (already an audited read of the patient); None when the role may not see
-    sessions."""
-    if not role_can(actor.role, Action.SESSION_VIEW):
-        return None
-    return list(DosingSession.objects.filter(clinic_id=patient.clinic_id, patient=patient)[:limit])
+def recent_sessions(actor: Actor, patient: Patient, limit: int = 10) -> list[DosingSession]:
+    """For the chart, whose patient is already an audited read."""
+    return list(
+        DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)[:limit]
+    )

@@ -20,7 +20,8 @@ from ketacare.clinical.routes import Route
 from ketacare.clinical_input import vital_signs
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.services import open_alerts
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.sessions import observation, services
 from ketacare.sessions.charts import session_vitals_svg
 from ketacare.sessions.forms import (
@@ -53,7 +54,7 @@ def _start_from(form: StartSessionForm) -> services.SessionStart:
 @login_required
 def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_patient_for(actor, public_id, Action.SESSION_RUN)
+    patient = get_for(actor, Patient, public_id, Action.SESSION_RUN)
     planned = planned_dose(actor, patient)
     # Without a plan, start from the most common IV dose: 0.5 mg/kg over 40 min (K1, K7).
     initial = (

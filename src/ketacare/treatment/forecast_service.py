@@ -20,7 +20,7 @@ def madrs_forecast(
         return None
     doses = [
         SessionDose(s.route, s.started_at, s.dose_mg, s.infusion_minutes)
-        for s in DosingSession.objects.filter(clinic_id=patient.clinic_id, patient=patient)
+        for s in DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)
     ]
     madrs = [(r.taken_at, r.total) for r in responses if r.instrument == "madrs"]
     return patient_forecast(doses, madrs, float(patient.weight_kg))

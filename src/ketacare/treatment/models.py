@@ -14,6 +14,8 @@ from ketacare.patients.records import ClinicRecord
 
 
 class TreatmentPlan(ClinicRecord):
+    audit_type = "treatment_plan"
+
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="treatment_plans"
     )

@@ -16,7 +16,8 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
 from ketacare.clinical.protocols import TEMPLATES
 from ketacare.measures.services import open_alerts
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
 from ketacare.treatment import plans
 
 WEEKDAYS = [
@@ -57,7 +58,7 @@ class PlanForm(forms.Form):
 @login_required
 def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_patient_for(actor, public_id, Action.PLAN_CREATE)
+    patient = get_for(actor, Patient, public_id, Action.PLAN_CREATE)
     initial = {"start_on": timezone.localdate(), "closed_weekdays": [5, 6]}
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

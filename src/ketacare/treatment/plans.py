@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, OutOfReach, role_can
+from ketacare.accounts.roles import Action
 from ketacare.audit.services import record
 from ketacare.clinical import protocols
 from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical_input import plausible_date
-from ketacare.patients.access import get_patient_for
+from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
 
@@ -51,7 +51,7 @@ def create_plan(
     dose_mg: float | None,
     closed_weekdays: frozenset[int] = frozenset(),
 ) -> TreatmentPlan:
-    patient = get_patient_for(actor, patient_id, Action.PLAN_CREATE)
+    patient = get_for(actor, Patient, patient_id, Action.PLAN_CREATE)
     if start_on < timezone.localdate():
         raise ValidationError({"start_on": "A plan cannot start in the past."})
     plausible_date("start_on", start_on, PLAN_START)
@@ -90,20 +90,12 @@ def create_plan(
 
 @transaction.atomic
 def view_plan(actor: Actor, plan_id: Any) -> TreatmentPlan:
-    try:
-        plan = TreatmentPlan.objects.select_related("patient").get(public_id=plan_id)
-    except (TreatmentPlan.DoesNotExist, ValueError, ValidationError) as exc:
-        raise OutOfReach("No such plan.") from exc
-    get_patient_for(actor, plan.patient.public_id, Action.PLAN_VIEW)
-    record(actor, "read", "treatment_plan", plan.public_id, patient_id=plan.patient.public_id)
-    return plan
+    return get_for(actor, TreatmentPlan, plan_id, Action.PLAN_VIEW)
 
 
 def current_plan(actor: Actor, patient: Patient) -> TreatmentPlan | None:
-    """For the chart (already an audited read of the patient)."""
-    if not role_can(actor.role, Action.PLAN_VIEW):
-        return None
-    return TreatmentPlan.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()
+    """For the chart and the session form, whose patient is already an audited read."""
+    return TreatmentPlan.objects.for_actor(actor, Action.PLAN_VIEW).filter(patient=patient).first()
 
 
 @dataclass(frozen=True)
