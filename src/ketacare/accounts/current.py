@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import Membership
+from ketacare.accounts.second_factor import second_factor_pending
 
 SESSION_CLINIC_KEY = "ketacare_clinic_id"
 
@@ -70,7 +71,8 @@ def actor_from_request(request: HttpRequest) -> Actor:
     cached = getattr(request, "_ketacare_actor", None)
     if cached is not None:
         return cached
-    membership = current_membership(request)
+    # A staff session waiting for its second factor acts in no clinic, with no role.
+    membership = None if second_factor_pending(request) else current_membership(request)
     actor = Actor(
         user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
         clinic=membership.clinic if membership else None,

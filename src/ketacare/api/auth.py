@@ -1,4 +1,4 @@
-"""API authentication: a bearer token, or the browser's session (with CSRF)."""
+"""API authentication: a bearer token, or the browser's verified session (with CSRF)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ketacare.accounts.models import ApiToken, User, hash_token
+from ketacare.accounts.second_factor import TOKEN_ATTR, second_factor_pending
 
 
 def unrevoked_token(raw: str) -> ApiToken | None:
@@ -37,12 +38,15 @@ def bearer_token(request: HttpRequest) -> str | None:
 
 def caller(request: HttpRequest) -> User | None:
     """Who sends an API request, for middleware that runs before the handler's own
-    authentication (idempotency): the token's user, else the session's."""
+    authentication (idempotency): the token's user, else the session's (none for a staff
+    session still waiting for its second factor)."""
     raw = bearer_token(request)
     if raw is not None:
         return token_user(raw)
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    if user is None or not user.is_authenticated or second_factor_pending(request):
+        return None
+    return user  # type: ignore[no-any-return]
 
 
 class BearerToken(HttpBearer):
@@ -50,6 +54,7 @@ class BearerToken(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
+            setattr(request, TOKEN_ATTR, True)  # not a session: no second factor pending
             return user
         expired = unrevoked_token(token)
         if expired is not None:  # say so: the caller needs a new token, not a retry
@@ -62,11 +67,13 @@ class BearerToken(HttpBearer):
 
 class BrowserSession(SessionAuth):
     """The logged-in browser's session. CSRF is checked only for a session that exists: a
-    request with no credentials at all is a 401, as the spec declares, not a CSRF 403."""
+    request with no credentials at all is a 401, as the spec declares, not a CSRF 403. A
+    staff session that has not passed its second factor (where one is required) is no
+    session here either: 401."""
 
     def __call__(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or second_factor_pending(request):
             return None
         return super().__call__(request)
 
