@@ -1,8 +1,12 @@
-"""Every URL that names an object, found by walking the URL configuration (pages and API):
-a user of clinic A gets 404 for clinic B's object, whatever the method and role.
+"""Every URL, found by walking the URL configuration (pages and API), proves three promises:
 
-A new route whose parameter is not in OBJECT_OF_CLINIC_B fails this test until it is added,
-so no route escapes the check.
+- a user of clinic A gets 404 for clinic B's object, whatever the method and role;
+- every route that shows a patient's data to a user allowed to see it (a GET, or a form's
+  422 re-render) writes one audited read of the object it names, in that request;
+- a staff session that has not passed its second factor reaches nothing, on any route.
+
+A new route whose parameter is not in the objects fixture fails these tests until it is
+added, so no route escapes the checks.
 """
 
 from __future__ import annotations
@@ -33,24 +37,26 @@ def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
             yield prefix + str(pattern.pattern)
 
 
-@pytest.fixture
-def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
-    """One object of each kind in clinic B, made through the real pages and API."""
+def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
+    """One object of each kind in clinic A or B, made through the real pages and API."""
     from ketacare.accounts.models import ApiToken, Invitation, User
     from ketacare.measures.models import SafetyAlert, ScaleResponse
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
     from ketacare.treatment.models import TreatmentPlan
 
-    b = world.patient_b.public_id
-    nurse = client_as(world.users_b["nurse"])
+    users = world.users_a if side == "a" else world.users_b
+    patient = world.patient_a if side == "a" else world.patient_b
+    clinic = world.clinic_a if side == "a" else world.clinic_b
+    p = patient.public_id
+    nurse = client_as(users["nurse"])
     nurse.post(
-        f"/api/patients/{b}/scales",
+        f"/api/patients/{p}/scales",
         json.dumps({"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 2]}),
         content_type="application/json",
     )
     nurse.post(
-        f"/patients/{b}/screening/",
+        f"/patients/{p}/screening/",
         {
             "diagnoses": ["major depressive disorder"],
             "failed_adequate_antidepressant_trials": "2",
@@ -60,8 +66,8 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
         },
     )
     # The PHQ-9 above opened a suicidality alert: only a prescriber doses past it, with a note.
-    client_as(world.users_b["prescriber"]).post(
-        f"/patients/{b}/sessions/new/",
+    client_as(users["prescriber"]).post(
+        f"/patients/{p}/sessions/new/",
         {
             "route": "iv",
             "dose_mg_per_kg": "0.5",
@@ -73,26 +79,26 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
             "review_note": "item 9 reviewed, safety plan in place",
         },
     )
-    client_as(world.users_b["prescriber"]).post(
-        f"/patients/{b}/plans/new/",
+    client_as(users["prescriber"]).post(
+        f"/patients/{p}/plans/new/",
         {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
     )
-    token, _ = ApiToken.issue(world.users_b["nurse"])
-    outsider = User.objects.create_user("outsider@c.example", "an-outsiders-passphrase")
-    client_as(world.users_b["clinic_admin"]).post(
+    token, _ = ApiToken.issue(users["nurse"])
+    outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
+    client_as(users["clinic_admin"]).post(
         "/clinic/users/", {"email": outsider.email, "role": "nurse"}
     )
     return {
-        "public_id": b,
-        "patient_id": b,
-        "response_id": ScaleResponse.objects.get(patient=world.patient_b).public_id,
-        "alert_id": SafetyAlert.objects.get(patient=world.patient_b).public_id,
-        "screening_id": Screening.objects.get(patient=world.patient_b).public_id,
-        "session_id": DosingSession.objects.get(patient=world.patient_b).public_id,
-        "user_id": world.users_b["nurse"].pk,
+        "public_id": p,
+        "patient_id": p,
+        "response_id": ScaleResponse.objects.get(patient=patient).public_id,
+        "alert_id": SafetyAlert.objects.get(patient=patient).public_id,
+        "screening_id": Screening.objects.get(patient=patient).public_id,
+        "session_id": DosingSession.objects.get(patient=patient).public_id,
+        "user_id": users["nurse"].pk,
         "token_id": token.pk,
-        "invitation_id": Invitation.objects.get(clinic=world.clinic_b).public_id,
-        "plan_id": TreatmentPlan.objects.get(patient=world.patient_b).public_id,
+        "invitation_id": Invitation.objects.get(clinic=clinic).public_id,
+        "plan_id": TreatmentPlan.objects.get(patient=patient).public_id,
         "instrument": "phq9",  # not an object: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
         "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),
@@ -100,13 +106,37 @@ def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
     }
 
 
-def object_routes(objects):  # type: ignore[no-untyped-def]
-    routes = sorted({route for route in walk(get_resolver().url_patterns) if "<" in route})
+# Parameters that name a patient or a record of one; user and token ids are not patient data.
+PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
+                "session_id", "plan_id")  # fmt: skip
+
+
+@pytest.fixture
+def clinic_b_objects(world, client_as):  # type: ignore[no-untyped-def]
+    return objects_of(world, client_as, "b")
+
+
+@pytest.fixture
+def clinic_a_objects(world, client_as):  # type: ignore[no-untyped-def]
+    return objects_of(world, client_as, "a")
+
+
+def every_route(objects, *, with_objects_only=True):  # type: ignore[no-untyped-def]
+    """(url, the patient-data object it names or None) for every route in the URL conf."""
+    routes = sorted(set(walk(get_resolver().url_patterns)))
     for route in routes:
         names = [m["name"] for m in PARAM.finditer(route)]
+        if with_objects_only and not names:
+            continue
         missing = [n for n in names if n not in objects]
-        assert not missing, f"route {route!r}: add {missing} to clinic_b_objects"
-        yield "/" + PARAM.sub(lambda m: str(objects[m["name"]]), route)
+        assert not missing, f"route {route!r}: add {missing} to objects_of"
+        named = next((objects[n] for n in names if n in PATIENT_DATA), None)
+        yield "/" + PARAM.sub(lambda m: str(objects[m["name"]]), route), named
+
+
+def object_routes(objects):  # type: ignore[no-untyped-def]
+    for url, _ in every_route(objects):
+        yield url
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -125,3 +155,93 @@ def test_no_route_reaches_an_object_of_another_clinic(world, client_as, clinic_b
             assert response.status_code in (404, 405), f"{method} {url} as {role}"
         checked += 1
     assert checked >= 20
+
+
+def reads_in_request(since_id: int, user, object_id) -> int:  # type: ignore[no-untyped-def]
+    from ketacare.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        id__gt=since_id, action="read", user_id=user.pk, object_id=str(object_id)
+    ).count()
+
+
+def last_audit_id() -> int:
+    from ketacare.audit.models import AuditEntry
+
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def test_every_read_route_writes_one_audited_read_of_the_object_it_names(
+    world, client_as, clinic_a_objects
+):
+    """GET by every role (the allowed ones get 200), and an empty form POST to every page
+    (a 422 re-render shows the patient as much as the GET does)."""
+    read_by_someone = set()
+    not_readable = {}
+    for url, named in every_route(clinic_a_objects):
+        if named is None:
+            continue
+        get_statuses = set()
+        for role in ROLES:
+            user = world.users_a[role]
+            client = client_as(user)
+            attempts = [("GET", client.get)]
+            if not url.startswith("/api/"):
+                attempts.append(("POST", lambda u, c=client: c.post(u, {})))
+            for method, send in attempts:
+                since = last_audit_id()
+                response = send(url)
+                if method == "GET":
+                    get_statuses.add(response.status_code)
+                if response.status_code in (200, 422):
+                    reads = reads_in_request(since, user, named)
+                    assert reads == 1, f"{method} {url} as {role}: {reads} audited reads"
+                    read_by_someone.add(url)
+        if url not in read_by_someone:
+            not_readable[url] = get_statuses
+    # A route that no role reads is a write-only route: it takes no GET at all.
+    assert all(statuses == {405} for statuses in not_readable.values()), not_readable
+    assert len(read_by_someone) >= 20
+
+
+STAFF_ROLES = [r for r in ROLES if r != "patient"]
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_a_second_factor_pending_staff_session_reaches_nothing_on_any_route(
+    world, client_as, clinic_a_objects, settings, role
+):
+    """Production mode, password passed, TOTP not: every page sends to the code form, every
+    API route answers 401 (or 405), nothing shows or changes the patient's data."""
+    from ketacare.audit.models import AuditEntry
+
+    settings.KETACARE_REQUIRE_TOTP = True
+    user = world.users_a[role]
+    client = client_as(user)
+    since = last_audit_id()
+    checked = 0
+    for url, _ in every_route(clinic_a_objects, with_objects_only=False):
+        if url.startswith(("/accounts/", "/healthz")):  # the login and second-factor flow
+            continue
+        api = url.startswith("/api/")
+        if api:
+            post = client.post(url, json.dumps(API_BODY), content_type="application/json")
+        else:
+            post = client.post(url, {"note": "x", "reason": "x", "active": "0", "q": "Alice"})
+        patch = client.patch(url, json.dumps({"first_name": "X"}), content_type="application/json")
+        for method, response in (("GET", client.get(url)), ("POST", post), ("PATCH", patch)):
+            where = f"{method} {url} as {role}"
+            if api and url in ("/api/openapi.json", "/api/docs"):
+                assert response.status_code in (200, 401, 404, 405), where
+            elif api:
+                assert response.status_code in (401, 404, 405), where
+            else:
+                assert response.status_code == 302, where
+                assert response["Location"].startswith("/accounts/otp/verify/"), where
+            assert b"Alice" not in response.content and b"a-1" not in response.content, where
+        checked += 1
+    world.patient_a.refresh_from_db()
+    assert world.patient_a.first_name == "Alice"
+    new = AuditEntry.objects.filter(id__gt=since)
+    assert not new.exclude(action="denied").exists(), list(new.values_list("action", "object_type"))
+    assert checked >= 35

@@ -4,9 +4,11 @@ object per request, including on the form pages and their 422 re-renders."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ketacare.accounts.roles import Action, ActionDenied, OutOfReach
 from ketacare.audit.models import AuditEntry
@@ -39,7 +41,8 @@ def records(world, client_as):  # type: ignore[no-untyped-def]
     nurse.post(reverse("screening-new", args=[a]), SCREENING)
     nurse.post(reverse("session-new", args=[a]), SESSION)
     client_as(world.users_a["prescriber"]).post(
-        reverse("plan-new", args=[a]), {"template": "iv-induction", "start_on": "2099-01-05"}
+        reverse("plan-new", args=[a]),
+        {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
     )
     return {
         "response": ScaleResponse.objects.get(patient=world.patient_a),
