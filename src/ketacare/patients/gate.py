@@ -41,8 +41,8 @@ def get_for[R: models.Model](
     qs: GateQuerySet[Any] = gated.objects.within_reach(actor)
     if model is not Patient:
         qs = qs.select_related("patient")
-    if lock:
-        qs = qs.select_for_update()
+    if lock:  # the record's row only: its patient is read, not changed
+        qs = qs.select_for_update(of=("self",))
     key = _as_uuid(public_id)
     found = qs.filter(public_id=key).first() if key is not None else None
     if found is None:
@@ -57,14 +57,14 @@ def get_for[R: models.Model](
     return cast(R, found)
 
 
-def audit_read(actor: Actor, obj: Patient | ClinicRecord, **detail: Any) -> None:
+def audit_read(actor: Actor, obj: Patient | ClinicRecord) -> None:
     """Write the read of one object, unless this request already has (see the module)."""
     key = f"{obj.audit_type}:{obj.public_id}"
     if key in actor.audited_reads or _pending(actor, key):
         return
     patient_id = _patient_of(obj).public_id
     record(actor, "read", obj.audit_type, obj.public_id,
-           patient_id=patient_id, clinic_id=obj.clinic_id, detail=detail)  # fmt: skip
+           patient_id=patient_id, clinic_id=obj.clinic_id)  # fmt: skip
     # Remembered when it commits; a rollback drops the callback and with it the memory.
     transaction.on_commit(_Remember(actor.audited_reads, key))
 
