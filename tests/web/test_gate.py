@@ -66,6 +66,7 @@ SESSION = {
     "infusion_minutes": "40",
     "systolic_mmhg": "120",
     "diastolic_mmhg": "80",
+    "spo2_percent": "98",
     "pregnancy": "not pregnant",
 }
 
