@@ -148,12 +148,9 @@ def scale_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[ScaleResponse], int]:
     """One page of the responses in force, oldest first, and how many there are."""
-    patient = get_patient_for(actor, patient_id, Action.SCALE_VIEW)
-    rows = current_responses(patient)
-    shown = list(rows[offset : offset + limit])
-    record(actor, "read", "scale_responses", patient.public_id, patient_id=patient.public_id,
-           detail={"count": len(shown), "offset": offset})  # fmt: skip
-    return shown, rows.count()
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)  # the audited read
+    rows = current_responses(actor, patient)
+    return list(rows[offset : offset + limit]), rows.count()
 
 
 @transaction.atomic
@@ -162,12 +159,9 @@ def alert_page(
 ) -> tuple[list[SafetyAlert], int]:
     """One page of the patient's safety alerts, newest first, for the roles that answer
     for them."""
-    patient = get_patient_for(actor, patient_id, Action.ALERT_ACKNOWLEDGE)
-    rows = SafetyAlert.objects.filter(clinic_id=patient.clinic_id, patient=patient)
-    shown = list(rows[offset : offset + limit])
-    record(actor, "read", "safety_alerts", patient.public_id, patient_id=patient.public_id,
-           detail={"count": len(shown), "offset": offset})  # fmt: skip
-    return shown, rows.count()
+    patient = get_for(actor, Patient, patient_id, Action.ALERT_ACKNOWLEDGE)  # the audited read
+    rows = SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE).filter(patient=patient)
+    return list(rows[offset : offset + limit]), rows.count()
 
 
 def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
