@@ -51,7 +51,7 @@ def test_a_bearer_token_still_works_without_any_session(world, client):
 
     _, raw = ApiToken.issue(world.users_a["nurse"])
     response = client.get("/api/patients/", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert response.status_code == 200 and response.json()[0]["first_name"] == "Alice"
+    assert response.status_code == 200 and response.json()["items"][0]["first_name"] == "Alice"
 
 
 def test_the_gate_refuses_a_pending_session_even_where_no_middleware_redirects(world, client_as):
