@@ -39,7 +39,8 @@ def records(world, client_as):  # type: ignore[no-untyped-def]
         content_type="application/json",
     )
     nurse.post(reverse("screening-new", args=[a]), SCREENING)
-    nurse.post(reverse("session-new", args=[a]), SESSION)
+    # The PHQ-9 above opened a suicidality alert: only a prescriber doses past it, with a note.
+    client_as(world.users_a["prescriber"]).post(reverse("session-new", args=[a]), SESSION)
     client_as(world.users_a["prescriber"]).post(
         reverse("plan-new", args=[a]),
         {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
@@ -68,6 +69,7 @@ SESSION = {
     "diastolic_mmhg": "80",
     "spo2_percent": "98",
     "pregnancy": "not pregnant",
+    "review_note": "item 9 reviewed, safety plan in place",
 }
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, role_can
+from ketacare.accounts.roles import Action
 from ketacare.audit.services import record
 from ketacare.clinical import monitoring
 from ketacare.clinical.errors import ClinicalRuleError
