@@ -30,6 +30,7 @@ COURSES = {
 }
 IV_DAYS = (0, 2, 4, 7, 9, 11)  # Monday-Wednesday-Friday for two weeks (clinical.md K6, K21)
 IV_DOSE_MG_PER_KG = 0.5  # over 40 min (clinical.md K1, K7)
+DEMO_HISTORY = "demo clinic: invented history"  # the reason each backdated entry carries
 
 
 def spread(total: int, items: int, top: int, rng: random.Random) -> list[int]:
@@ -70,8 +71,9 @@ def _phq9_course(
         item9 = 1 if week == 0 and index % 9 == 4 else 0
         answers = [*spread(total - item9, 8, 3, rng), item9]
         response = record_scale(
-            nurse, patient.public_id, "phq9", answers, start + timedelta(days=7 * week)
-        )
+            nurse, patient.public_id, "phq9", answers, start + timedelta(days=7 * week),
+            backdate_reason=DEMO_HISTORY,
+        )  # fmt: skip
         alert = response.safetyalert_set.first()
         if alert is not None and index % 2 == 0:
             note = "Safety plan reviewed; no plan or intent; prescriber informed."
@@ -90,6 +92,7 @@ def _madrs_course(
             "madrs",
             spread(total, 10, 6, rng),
             start + timedelta(days=7 * week, hours=1),
+            backdate_reason=DEMO_HISTORY,
         )
 
 
@@ -106,6 +109,7 @@ def _recent_madrs(
             "madrs",
             spread(total, 10, 6, rng),
             baseline_day + timedelta(days=day, hours=-1),
+            backdate_reason=DEMO_HISTORY,
         )
 
 

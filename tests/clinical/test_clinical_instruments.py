@@ -328,5 +328,11 @@ def test_bands_with_a_gap_are_rejected_when_a_scale_is_defined() -> None:
             recall_period="-",
             total_range=(0, 3),
             sources=(),
+            self_report=True,
             bands=(instruments.SeverityBand("a", 0, 1), instruments.SeverityBand("b", 3, 3)),
         )
+
+
+def test_only_the_self_report_scales_say_the_patient_answers_them() -> None:
+    self_report = {key for key, scale in instruments.INSTRUMENTS.items() if scale.self_report}
+    assert self_report == {"phq9", "gad7", "pcl5", "qids-sr16"}  # MADRS, CADSS, C-SSRS: staff

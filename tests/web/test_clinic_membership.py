@@ -201,3 +201,17 @@ def test_portal_access_for_an_existing_account_is_refused(world, client_as):
     assert response.status_code == 422
     patient.refresh_from_db()
     assert patient.user_id is None
+
+
+def test_the_operator_invites_an_existing_account_too(world, victim, capsys, monkeypatch):
+    from ketacare.cli import main
+
+    monkeypatch.setenv("KETACARE_PASSWORD", "operator-typed-passphrase")
+    assert main(["createuser", victim.email, "--clinic", "b", "--role", "clinic_admin"]) == 0
+    assert "invited as clinic_admin at Clinic B" in capsys.readouterr().out
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD)
+    assert not victim.memberships.filter(clinic=world.clinic_b).exists()
+    invitation = Invitation.objects.get(user=victim, clinic=world.clinic_b)
+    victim.browser.post(reverse("invitation-accept", args=[invitation.public_id]))
+    assert victim.memberships.get(clinic=world.clinic_b).role == "clinic_admin"

@@ -40,8 +40,9 @@ def add_madrs(world, scores_days_ago):  # type: ignore[no-untyped-def]
     for total, ago in scores_days_ago:
         answers = [min(6, max(0, total - 6 * i)) for i in range(10)]
         measures.record_scale(
-            nurse, world.patient_a.public_id, "madrs", answers, timezone.now() - timedelta(days=ago)
-        )
+            nurse, world.patient_a.public_id, "madrs", answers,
+            timezone.now() - timedelta(days=ago), backdate_reason="rated at the visit",
+        )  # fmt: skip
 
 
 def test_regimen_takes_the_latest_drug_course_from_day_zero():

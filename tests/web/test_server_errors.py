@@ -34,7 +34,8 @@ def test_a_scale_dated_outside_the_plausible_range_is_refused_on_taken_at(
 def test_a_scale_time_without_an_offset_is_taken_as_the_clinics_time(world, client_as):
     client = client_as(world.users_a["nurse"])
     url = f"/api/patients/{world.patient_a.public_id}/scales"
-    body = {"instrument": "phq9", "answers": PHQ9, "taken_at": "2026-01-05T09:30:00"}
+    body = {"instrument": "phq9", "answers": PHQ9, "taken_at": "2026-01-05T09:30:00",
+            "backdate_reason": "paper form from intake"}  # fmt: skip
     assert post_json(client, url, body).status_code == 201
     assert ScaleResponse.objects.get().taken_at.isoformat().startswith("2026-01-05T09:30:00")
 

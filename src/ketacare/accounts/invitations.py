@@ -21,6 +21,7 @@ from ketacare.accounts.models import Invitation, Membership, User, invitation_ex
 from ketacare.accounts.roles import Action, OutOfReach, Role, require
 from ketacare.accounts.services import create_user
 from ketacare.audit.services import record
+from ketacare.clinics.models import Clinic
 
 
 @dataclass(frozen=True)
@@ -37,34 +38,34 @@ def add_member(actor: Actor, new: NewMember) -> User | Invitation:
     assert actor.clinic is not None
     existing = User.objects.filter(email__iexact=new.email).first()
     if existing is not None:
-        return invite(actor, existing, new.role)
+        return invite(actor, actor.clinic, existing, new.role)
     if not new.password:
         raise ValidationError({"password": "Set an initial password for the new account."})
     return create_user(actor, new.email, new.password, actor.clinic, new.role, new.full_name)
 
 
 @transaction.atomic
-def invite(actor: Actor, user: User, role: str) -> Invitation:
-    """Offer a role; asking again renews the pending offer with the new role."""
-    require(actor, Action.STAFF_MANAGE)
-    assert actor.clinic is not None
+def invite(actor: Actor, clinic: Clinic, user: User, role: str) -> Invitation:
+    """Offer a role in the clinic; asking again renews the pending offer with the new role.
+    The caller has checked that the actor may (a clinic admin of that clinic, or the operator
+    at the command line)."""
     role = Role(role)
-    if Membership.objects.filter(user=user, clinic_id=actor.clinic.pk).exists():
+    if Membership.objects.filter(user=user, clinic_id=clinic.pk).exists():
         raise ValidationError({"email": "This person is already a user of this clinic."})
     fields: dict[str, Any] = {"role": role, "invited_by": actor.user,
                               "expires_at": invitation_expiry()}  # fmt: skip
     # Expired offers count too: the constraint allows one pending row per clinic and person.
     offer = Invitation.objects.filter(
-        clinic_id=actor.clinic.pk, user=user, status=Invitation.Status.PENDING
+        clinic_id=clinic.pk, user=user, status=Invitation.Status.PENDING
     )
     if not offer.update(**fields):
         try:
             with transaction.atomic():
-                Invitation.objects.create(clinic=actor.clinic, user=user, **fields)
+                Invitation.objects.create(clinic=clinic, user=user, **fields)
         except IntegrityError:  # a concurrent request created it first
             offer.update(**fields)
     invitation = offer.get()
-    record(actor, "create", "invitation", invitation.public_id,
+    record(actor, "create", "invitation", invitation.public_id, clinic_id=clinic.pk,
            detail={"user": user.pk, "role": role})  # fmt: skip
     return invitation
 

@@ -33,4 +33,4 @@ def password_was_reset(actor: Actor, user: User) -> None:
 def reset_requested(actor: Actor, user: User | None) -> None:
     """One entry for every request, known address or not (same work either way); the
     address typed is not kept, a stranger's typo is not ours to log."""
-    record(actor, "password_reset_request", "user", user.pk if user else "")
+    record(actor, "reset_requested", "user", user.pk if user else "")

@@ -32,7 +32,10 @@ class Action(models.TextChoices):
     AUDIT_VIEW = "audit.view", "Read the audit log"
     STAFF_MANAGE = "staff.manage", "Manage the clinic's users"
     SCALE_VIEW = "scale.view", "See rating-scale results"
-    SCALE_RECORD = "scale.record", "Record a rating scale"
+    SCALE_SELF_REPORT = "scale.self_report", "Enter a self-report scale"
+    SCALE_RECORD = "scale.record", "Record a clinician-rated scale"
+    SCALE_BACKDATE = "scale.backdate", "Date a scale entry earlier, with a reason"
+    SCALE_CORRECT_ANY = "scale.correct_any", "Correct a scale entry someone else made"
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Acknowledge a safety alert"
     PK_PREDICT = "pk.predict", "See predicted ketamine levels"
     PORTAL_INVITE = "portal.invite", "Give a patient a portal login"
@@ -50,7 +53,10 @@ class Action(models.TextChoices):
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
 _CARE_TEAM = (
     Action.SCALE_VIEW,
+    Action.SCALE_SELF_REPORT,  # e.g. a paper form typed in at the front of the session
     Action.SCALE_RECORD,
+    Action.SCALE_BACKDATE,
+    Action.SCALE_CORRECT_ANY,
     Action.ALERT_ACKNOWLEDGE,
     Action.SCREENING_VIEW,
     Action.SESSION_VIEW,
@@ -104,9 +110,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PLAN_VIEW,  # front desk books the sessions
         }
     ),
-    # Patients fill in their own scales, see their scores and their plan (their record only).
+    # Patients fill in their own self-report scales (dated when sent, correcting only their
+    # own entries), see their scores and their plan (their record only).
     Role.PATIENT: frozenset(
-        {Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_RECORD, Action.PLAN_VIEW}
+        {Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_SELF_REPORT, Action.PLAN_VIEW}
     ),
 }
 

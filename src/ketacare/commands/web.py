@@ -129,6 +129,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from ketacare.accounts.actor import system_actor
+    from ketacare.accounts.invitations import invite
+    from ketacare.accounts.models import User
     from ketacare.accounts.services import create_user
     from ketacare.clinics.models import Clinic
 
@@ -136,10 +138,16 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     if clinic is None:
         print(f"ketacare: no clinic with slug {args.clinic!r}", file=sys.stderr)
         return 2
-    password = os.environ.get("KETACARE_PASSWORD") or getpass.getpass("Password: ")
+    actor = system_actor(clinic, "cli")
+    existing = User.objects.filter(email__iexact=args.email).first()
     try:
-        user = create_user(system_actor(clinic, "cli"), args.email, password, clinic, args.role,
-                           full_name=args.name)  # fmt: skip
+        if existing is not None:  # their account is theirs: they join by accepting
+            invite(actor, clinic, existing, args.role)
+            print(f"{existing.email} already has an account: invited as {args.role} at "
+                  f"{clinic.name}; they join when they accept after logging in.")  # fmt: skip
+            return 0
+        password = os.environ.get("KETACARE_PASSWORD") or getpass.getpass("Password: ")
+        user = create_user(actor, args.email, password, clinic, args.role, full_name=args.name)
     except ValidationError as exc:
         return _refuse(exc)
     print(f"{user.email} is {args.role} at {clinic.name}.")

@@ -29,7 +29,12 @@ class ScaleIn(Schema):
     answers: list[Answer | None] = Field(
         max_length=40, description="Integers in item order; null for a C-SSRS question skipped"
     )
-    taken_at: datetime | None = Field(None, description="When answered; default now")
+    taken_at: datetime | None = Field(
+        None,
+        description="When answered; default now. More than 15 minutes earlier is backdating: "
+        "staff only, with backdate_reason; a patient's entry is dated when sent.",
+    )
+    backdate_reason: str = Field("", max_length=300, description="Why taken_at is earlier")
 
 
 class ScaleOut(Schema):
@@ -41,6 +46,7 @@ class ScaleOut(Schema):
     risk: str
     flags: list[str]
     taken_at: datetime
+    backdate_reason: str
     self_reported: bool
 
     @staticmethod
@@ -80,8 +86,9 @@ def list_alerts(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]
 def record_scale(request: HttpRequest, patient_id: UUID, payload: ScaleIn) -> Any:
     actor = actor_from_request(request)
     response = services.record_scale(
-        actor, patient_id, payload.instrument, payload.answers, payload.taken_at
-    )
+        actor, patient_id, payload.instrument, payload.answers, payload.taken_at,
+        backdate_reason=payload.backdate_reason,
+    )  # fmt: skip
     return Status(201, response)
 
 

@@ -30,6 +30,10 @@ class ScaleResponse(ClinicRecord):
     risk = models.CharField(max_length=20, blank=True)
     flags = models.JSONField(default=list)
     taken_at = models.DateTimeField(default=timezone.now)
+    backdate_reason = models.CharField(
+        max_length=300, blank=True,
+        help_text="Why the entry is dated earlier than it was made (measures.entry_rules).",
+    )  # fmt: skip
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

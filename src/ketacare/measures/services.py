@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,12 +14,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, Role
+from ketacare.accounts.roles import Action, ActionDenied, Role, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import instruments
-from ketacare.clinical.dates import RATING_DATE
 from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
-from ketacare.clinical_input import plausible_date
+from ketacare.measures import entry_rules
 from ketacare.measures.models import SafetyAlert, ScaleResponse
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -27,12 +26,11 @@ from ketacare.patients.models import Patient
 SUICIDALITY = "suicidality"
 
 
-def _score(instrument: str, answers: Sequence[int | None]) -> instruments.ScoreResult:
+def _score(scale: instruments.Instrument, answers: Sequence[int | None]) -> instruments.ScoreResult:
     try:
-        return instruments.get(instrument).score(list(answers))
+        return scale.score(list(answers))
     except ClinicalRuleError as exc:
-        field = "instrument" if isinstance(exc, UnknownInstrument) else "answers"
-        raise ValidationError({field: str(exc)}) from exc
+        raise ValidationError({"answers": str(exc)}) from exc
 
 
 def _alert_reason(response: ScaleResponse) -> str:
@@ -59,27 +57,44 @@ def record_scale(
     answers: Sequence[int | None],
     taken_at: datetime | None = None,
     *,
+    backdate_reason: str = "",
+) -> ScaleResponse:
+    """A new entry: the scale's own action through the gate, dated by the entry rules."""
+    scale = _instrument(instrument)
+    patient = get_for(actor, Patient, patient_id, entry_rules.action_to_enter(scale))
+    dated = entry_rules.date_entry(actor, patient, taken_at, backdate_reason)
+    return _save(actor, patient, scale, answers, dated)
+
+
+def _instrument(instrument: str) -> instruments.Instrument:
+    try:
+        return instruments.get(instrument)
+    except UnknownInstrument as exc:
+        raise ValidationError({"instrument": str(exc)}) from exc
+
+
+def _save(
+    actor: Actor,
+    patient: Patient,
+    scale: instruments.Instrument,
+    answers: Sequence[int | None],
+    dated: entry_rules.EntryDate,
+    *,
     amends: ScaleResponse | None = None,
     amendment_reason: str = "",
 ) -> ScaleResponse:
-    patient = get_for(actor, Patient, patient_id, Action.SCALE_RECORD)
-    result = _score(instrument, answers)
-    taken_at = taken_at or timezone.now()
-    plausible_date("taken_at", taken_at, RATING_DATE)
-    if timezone.is_naive(taken_at):  # an API time without an offset is the clinic's time
-        taken_at = timezone.make_aware(taken_at)
-    if taken_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"taken_at": "A scale cannot be taken in the future."})
+    result = _score(scale, answers)
     response = ScaleResponse.objects.create(
         clinic=patient.clinic,
         patient=patient,
-        instrument=instrument,
+        instrument=scale.key,
         answers=list(answers),
         total=result.total,
         severity=result.severity or "",
         risk=result.risk or "",
         flags=list(result.flags),
-        taken_at=taken_at,
+        taken_at=dated.taken_at,
+        backdate_reason=dated.backdate_reason,
         entered_by=actor.user,
         self_reported=actor.role == Role.PATIENT,
         amends=amends,
@@ -92,15 +107,23 @@ def record_scale(
             reason=_alert_reason(response), source=response,
         )  # fmt: skip
     record(actor, "create", "scale_response", response.public_id, patient_id=patient.public_id,
-           detail={"instrument": instrument, "total": result.total, "flags": list(result.flags),
+           detail={"instrument": scale.key, "total": result.total, "flags": list(result.flags),
                    "alert": str(alert.public_id) if alert else None,
-                   "amends": str(amends.public_id) if amends else None})  # fmt: skip
+                   "amends": str(amends.public_id) if amends else None,
+                   "backdate_reason": dated.backdate_reason or None})  # fmt: skip
     return response
 
 
 def response_for_amendment(actor: Actor, response_id: Any) -> ScaleResponse:
-    """A response the actor may correct, through the gate (an audited read)."""
-    return get_for(actor, ScaleResponse, response_id, Action.SCALE_RECORD)
+    """A response the actor may correct: read through the gate (an audited read), then the
+    scale's own action and the entry rules (made by the actor unless their role corrects
+    anyone's)."""
+    response = get_for(actor, ScaleResponse, response_id, Action.SCALE_VIEW)
+    scale = instruments.get(response.instrument)
+    if not role_can(actor.role, entry_rules.action_to_enter(scale)):
+        raise ActionDenied(f"Your role may not correct a {scale.name}.")
+    entry_rules.check_may_correct(actor, response)
+    return response
 
 
 @transaction.atomic
@@ -110,7 +133,8 @@ def amend_scale(
     """Correct a response: a new, linked response replaces it; the original stays on record.
 
     DESIGN.md: nothing signed is edited in place. An alert the original raised stays until a
-    clinician acknowledges it; a corrected answer is no reason to hide a safety signal.
+    clinician acknowledges it; a corrected answer is no reason to hide a safety signal. The
+    correction keeps the original's date (and its reason, if it was backdated).
     """
     original = response_for_amendment(actor, response_id)
     reason = reason.strip()
@@ -120,15 +144,9 @@ def amend_scale(
         raise ValidationError(
             {"reason": "This response was already corrected; correct the newer one."}
         )
-    return record_scale(
-        actor,
-        original.patient.public_id,
-        original.instrument,
-        answers,
-        original.taken_at,
-        amends=original,
-        amendment_reason=reason[:300],
-    )
+    dated = entry_rules.EntryDate(original.taken_at, original.backdate_reason)
+    return _save(actor, original.patient, instruments.get(original.instrument), answers, dated,
+                 amends=original, amendment_reason=reason[:300])  # fmt: skip
 
 
 @transaction.atomic
@@ -137,6 +155,23 @@ def patient_scale_history(actor: Actor, patient_id: Any) -> tuple[Patient, list[
     read of the patient."""
     patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
     return patient, list(current_responses(actor, patient))
+
+
+def instruments_to_enter(actor: Actor) -> list[instruments.Instrument]:
+    """The scales this actor's role may enter (a patient: the self-report ones)."""
+    return [
+        scale
+        for scale in instruments.INSTRUMENTS.values()
+        if role_can(actor.role, entry_rules.action_to_enter(scale))
+    ]
+
+
+def correctable(actor: Actor, responses: Sequence[ScaleResponse]) -> set[int]:
+    """Ids of the responses the actor may correct, for the history's "Correct" links."""
+    allowed = {scale.key for scale in instruments_to_enter(actor)}
+    return {
+        r.pk for r in responses if r.instrument in allowed and entry_rules.may_correct(actor, r)
+    }
 
 
 def scale_history(actor: Actor, patient_id: Any) -> list[ScaleResponse]:

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.redirects import safe_next
-from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical import instruments
 from ketacare.measures import services
 from ketacare.measures.charts import trajectory_svg
+from ketacare.measures.entry_rules import action_to_enter
 from ketacare.measures.forms import ScaleForm
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.patients.gate import get_for
@@ -33,8 +33,8 @@ def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "patient": patient,
         "progress": progress_by_instrument(responses),
         "forecast": madrs_forecast(actor, patient, responses),
-        "instruments": instruments.INSTRUMENTS.values(),
-        "can_record": role_can(actor.role, Action.SCALE_RECORD),
+        "instruments": services.instruments_to_enter(actor),
+        "correctable": services.correctable(actor, responses),
         "open_alerts": services.open_alerts(actor, patient),
     }
     return render(request, "measures/history.html", context)
@@ -56,10 +56,10 @@ def trajectory(request: HttpRequest, public_id: UUID, instrument: str) -> HttpRe
 @login_required
 def record_scale(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
     actor = actor_from_request(request)
-    patient = get_for(actor, Patient, public_id, Action.SCALE_RECORD)
     if instrument not in instruments.INSTRUMENTS:
         raise Http404("No such scale.")
     scale = instruments.get(instrument)
+    patient = get_for(actor, Patient, public_id, action_to_enter(scale))
     form = ScaleForm(scale, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -88,6 +88,8 @@ class Instrument(Protocol):
     @property
     def sources(self) -> tuple[str, ...]: ...
     @property
+    def self_report(self) -> bool: ...
+    @property
     def licence_note(self) -> str: ...
     @property
     def answer_labels(self) -> tuple[str, ...]: ...
@@ -146,6 +148,9 @@ class RatingScale:
     recall_period: str
     total_range: tuple[int, int]
     sources: tuple[str, ...]
+    self_report: bool
+    """True when the patient answers the form; False when a clinician rates it. Only a
+    self-report scale may be entered by the patient (measures.entry_rules)."""
     bands: tuple[SeverityBand, ...] = ()
     loinc_total: str | None = None
     loinc_panel: str | None = None

@@ -32,6 +32,7 @@ CADSS = RatingScale(
     recall_period="The dosing session being rated",
     total_range=(0, 92),
     sources=("Q9", "S5"),
+    self_report=False,  # Clinician-Administered, the scale's name (Q9)
     licence_note="Item wording not reproduced; numbered items only, use the licensed form.",
     subscale_rule=_subscales,
 )

@@ -104,6 +104,10 @@ class CssrsScreener:
     recall_period: str = "Past month (questions 1-5); lifetime and past 3 months (question 6)"
     total_range: tuple[int, int] = (0, 5)
     sources: tuple[str, ...] = ("Q8",)
+    # clinical.md does not say who asks the screener. KetaCare has the care team ask it: a
+    # `high` answer calls for immediate evaluation (Q8), and the latest result prefills
+    # eligibility screening, so a patient's own entry must not stand in for a clinician's.
+    self_report: bool = False
     licence_note: str = "Free to reproduce for clinical use; item text included."
     answer_labels: tuple[str, ...] = ("No", "Yes")
 

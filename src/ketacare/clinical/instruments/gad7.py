@@ -28,6 +28,7 @@ GAD7 = RatingScale(
     recall_period="Over the last 2 weeks",
     total_range=(0, 21),
     sources=("Q4",),
+    self_report=True,  # Self-report (Q4)
     bands=(
         SeverityBand("minimal", 0, 4),
         SeverityBand("mild", 5, 9),

@@ -34,6 +34,7 @@ MADRS = RatingScale(
     recall_period="As set by the licensed form (clinician interview)",
     total_range=(0, 60),
     sources=("Q6", "Q9"),
+    self_report=False,  # clinician-rated (clinical.md section 4, Q6)
     bands=(
         SeverityBand("none", 0, 6),
         SeverityBand("mild", 7, 19),

@@ -92,6 +92,7 @@ PCL5 = RatingScale(
     recall_period="In the past month",
     total_range=(0, 80),
     sources=("Q5",),
+    self_report=True,  # Self-report (Q5)
     answer_labels=("Not at all", "A little bit", "Moderately", "Quite a bit", "Extremely"),
     flag_rule=_flags,
     subscale_rule=cluster_totals,

@@ -54,6 +54,7 @@ PHQ9 = RatingScale(
     recall_period="Over the last 2 weeks",
     total_range=(0, 27),
     sources=("Q1", "Q2", "Q3"),
+    self_report=True,  # Self-report (Q1)
     # Q1: 5/10/15/20 = mild/moderate/moderately severe/severe; below 5 is "minimal".
     bands=(
         SeverityBand("minimal", 0, 4),

@@ -70,6 +70,7 @@ QIDS_SR16 = RatingScale(
     recall_period="As printed on the QIDS-SR16 form",
     total_range=(0, 27),
     sources=("Q7",),
+    self_report=True,  # the "SR" is self-report (Q7)
     bands=(
         SeverityBand("none", 0, 5),
         SeverityBand("mild", 6, 10),
