@@ -165,6 +165,17 @@ def test_rotation_is_an_entry_and_entries_under_old_and_new_keys_verify(
     assert problems() == []
 
 
+def test_only_a_rotation_changes_the_key_never_an_ordinary_audit_call(world, write_entries):
+    write_entries(1)
+    old = AuditEntry.objects.latest("id").key_id
+    rotate_key(actor_for(None, None, "system"))
+    actor = actor_for(world.users_a["nurse"], world.clinic_a, "nurse")
+    with pytest.raises(ValueError, match="only by rotate_key"), transaction.atomic():
+        record(actor, "audit_key", old)  # would put the chain back under the old key
+    assert AuditChainHead.objects.get().key_id != old
+    assert problems() == []
+
+
 def test_verify_needs_the_old_keys_and_says_which_is_missing(world, write_entries, ring_path):
     write_entries(1)
     old = keyring.read(ring_path).active

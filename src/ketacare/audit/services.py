@@ -30,6 +30,8 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry, chained to the previous one, in the caller's transaction."""
+    if action == AuditAction.AUDIT_KEY:
+        raise ValueError("The audit key changes only by rotate_key (an audit_key entry).")
     # No savepoint: the entry lives or dies with the caller's transaction (2 fewer queries).
     with transaction.atomic(savepoint=False):
         head = _locked_head()
@@ -65,9 +67,7 @@ def _locked_head() -> AuditChainHead:
 
 
 def _append(head: AuditChainHead, entry: AuditEntry) -> AuditEntry:
-    """Chain `entry` after the head under the head's key (a key change names its new key)."""
-    if entry.action == AuditAction.AUDIT_KEY:
-        head.key_id = entry.object_id
+    """Chain `entry` after the head, under the head's key."""
     entry.at = timezone.now()
     entry.key_id = head.key_id
     entry.prev_hash = head.last_hash
@@ -83,9 +83,9 @@ def _save(head: AuditChainHead) -> None:
     )
 
 
-def _key_change(actor: Actor, head: AuditChainHead, new_key_id: str) -> AuditEntry:
-    """The entry that switches the chain to `new_key_id`; it is the first one made with it."""
-    return AuditEntry(
+def _change_key(head: AuditChainHead, actor: Actor, new_key_id: str) -> AuditEntry:
+    """The `audit_key` entry that names the new key; it is the first one made with it."""
+    entry = AuditEntry(
         user_email=actor.label,
         role=actor.role,
         action=AuditAction.AUDIT_KEY,
@@ -94,6 +94,8 @@ def _key_change(actor: Actor, head: AuditChainHead, new_key_id: str) -> AuditEnt
         request_id=actor.request_id,
         detail={"from_key_id": head.key_id, "after_entries": head.count},
     )
+    head.key_id = new_key_id
+    return _append(head, entry)
 
 
 class KeyChangeRefused(Exception):
@@ -117,7 +119,7 @@ def rotate_key(actor: Actor, to_key_id: str | None = None) -> AuditEntry:
             raise KeyChangeRefused(f"The audit chain already uses key {to_key_id}.")
         ring.active = to_key_id
         ring.save()
-        entry = _append(head, _key_change(actor, head, to_key_id))
+        entry = _change_key(head, actor, to_key_id)
         _save(head)
     return entry
 
@@ -133,7 +135,7 @@ def add_key() -> str:
 def _start_keying(head: AuditChainHead) -> AuditEntry:
     """The first keyed entry: it names the ring's active key and, by its HMAC over the previous
     hash, vouches for any entries written before keying (plain SHA-256)."""
-    return _append(head, _key_change(system_actor(reason="audit-key"), head, keyring.load().active))
+    return _change_key(head, system_actor(reason="audit-key"), keyring.load().active)
 
 
 def seal_legacy_entries() -> AuditEntry | None:
