@@ -177,3 +177,34 @@ def test_an_idempotency_key_is_per_user_and_a_refused_write_frees_it(world, clie
     assert post_json(client, url, body, **nurse, **key).status_code == 201
     assert post_json(client, url, body, **prescriber, **key).status_code == 201
     assert ScaleResponse.objects.count() == 2
+
+
+def test_the_same_write_sent_at_once_from_many_threads_is_recorded_once(live_server, world):
+    import time
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    auth = bearer(world.users_a["nurse"])
+    url = f"{live_server.url}/api/patients/{world.patient_a.public_id}/scales"
+    body = json.dumps({"instrument": "phq9", "answers": PHQ9}).encode()
+    headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": "burst"}
+
+    def send(_: int) -> tuple[int, str]:
+        """As a client should: a 503 (database busy) or 409 (the key's first request is still
+        running) is retried with the same key."""
+        for _attempt in range(100):
+            request = urllib.request.Request(url, body, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, json.loads(response.read())["id"]
+            except urllib.error.HTTPError as error:
+                if error.code not in (409, 503):
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("still busy after 100 tries")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(send, range(6)))
+    assert {status for status, _ in answers} == {201}
+    assert len({id_ for _, id_ in answers}) == 1 and ScaleResponse.objects.count() == 1

@@ -5,7 +5,8 @@ the answer are stored in the same transaction as the write itself, so a crash lo
 or neither; a retry within a day gets the first answer again (`Idempotent-Replayed: true`).
 The same key with a different request is a 422 on the header. Only successful answers are
 kept: a refused write may be corrected and sent again with the same key. Two requests with
-the same key at once queue on the key's unique constraint; the second replays the first.
+the same key at once queue on the key's unique constraint and the second replays the first;
+one that still finds the first unanswered gets a 409 to retry (as the IETF draft says).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class IdempotencyMiddleware:
             if claim is None:
                 stored = IdempotentRequest.objects.filter(user=user, key=key).first()
                 if stored is None or stored.status is None:
-                    return JsonResponse({"detail": "Retry: the key is in use."}, status=409)
+                    detail = "A request with this key is still being answered; retry."
+                    return JsonResponse({"detail": detail}, status=409)
                 return _replay(stored, fingerprint)
             response = self.get_response(request)
             if 200 <= response.status_code < 300:
