@@ -274,3 +274,27 @@ def clear_alerts_before_dosing(actor: Actor, alerts: Sequence[SafetyAlert], note
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
         record(actor, "update", "safety_alert", alert.public_id, patient_id=alert.patient.public_id,
                detail={"acknowledged": True, "note": alert.acknowledgement_note})  # fmt: skip
+
+
+def patients_with_open_alerts(actor: Actor, patients: Sequence[Patient]) -> set[int]:
+    """Which of the listed patients have a safety alert no clinician has acknowledged: for the
+    care team's patient list (one query); nothing for roles that do not answer for alerts."""
+    if not role_can(actor.role, Action.ALERT_ACKNOWLEDGE) or actor.clinic is None:
+        return set()
+    return set(
+        SafetyAlert.objects.filter(
+            clinic_id=actor.clinic.pk,
+            patient__in=[p.pk for p in patients],
+            acknowledged_at__isnull=True,
+        ).values_list("patient_id", flat=True)
+    )
+
+
+def own_open_suicidality_alert(actor: Actor, patient: Patient) -> bool:
+    """For the patient's own pages: an answer of theirs raised an alert that is still open,
+    so they see the crisis resources and that the care team has been told."""
+    if actor.role != Role.PATIENT:
+        return False
+    return SafetyAlert.objects.filter(
+        clinic_id=patient.clinic_id, patient=patient, kind=SUICIDALITY, acknowledged_at__isnull=True
+    ).exists()

@@ -36,6 +36,7 @@ def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "instruments": services.instruments_to_enter(actor),
         "correctable": services.correctable(actor, responses),
         "open_alerts": services.open_alerts(actor, patient),
+        "crisis": services.own_open_suicidality_alert(actor, patient),
     }
     return render(request, "measures/history.html", context)
 

@@ -15,7 +15,12 @@ from django.utils import timezone
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.measures.progress import progress_by_instrument
-from ketacare.measures.services import current_responses, open_alerts
+from ketacare.measures.services import (
+    current_responses,
+    open_alerts,
+    own_open_suicidality_alert,
+    patients_with_open_alerts,
+)
 from ketacare.patients import search, services
 from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
@@ -53,8 +58,10 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         query = recalled
     total = services.search_patients(actor, query).count()
     offset = (page - 1) * PAGE_SIZE
+    patients = list(services.list_patients(actor, query, limit=PAGE_SIZE, offset=offset))
     context = {
-        "patients": services.list_patients(actor, query, limit=PAGE_SIZE, offset=offset),
+        "patients": patients,
+        "alerting": patients_with_open_alerts(actor, patients),
         "q": query,
         "pager": search.Pager(token, page, total, PAGE_SIZE),
     }
@@ -133,6 +140,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),
+        "crisis": own_open_suicidality_alert(actor, patient),
     }
     return render(request, "patients/chart.html", context)
 
