@@ -1,5 +1,5 @@
 # KetaCare: two commands on a fresh machine.
-#   make run   - venv, install, migrate SQLite, demo data, serve on http://127.0.0.1:8000
+#   make run   - venv, install, migrate SQLite, demo data, serve on http://127.0.0.1:8000 (with the task worker)
 #   make test  - install test needs (PostgreSQL, Chromium, dev deps), run everything on SQLite and PostgreSQL
 #   make lock  - refresh uv.lock after a change to pyproject.toml (make upgrade: newest allowed releases)
 .PHONY: run test venv lint lock upgrade clean
@@ -50,7 +50,7 @@ upgrade: $(UV)
 run: $(STAMP)
 	$(VENV)/bin/ketacare migrate
 	$(VENV)/bin/ketacare demo
-	$(VENV)/bin/ketacare serve
+	$(VENV)/bin/ketacare worker & trap "kill $$!" EXIT INT TERM; $(VENV)/bin/ketacare serve
 
 test: $(STAMP)
 	bash scripts/test.sh

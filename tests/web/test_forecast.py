@@ -13,6 +13,7 @@ from ketacare.measures import services as measures
 from ketacare.sessions.models import DosingSession, SessionStatus
 from ketacare.treatment.forecast import SessionDose, regimen_from
 from tests.conftest import actor_for
+from tests.tasks import run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,11 @@ def test_regimen_takes_the_latest_drug_course_from_day_zero():
 def test_a_course_the_model_explains_gets_a_band_and_its_basis(world, client_as):
     add_infusions(world.patient_a, [9, 7, 5])
     add_madrs(world, [(33, 10), (16, 8), (18, 6), (16, 3), (19, 0)])
+    pending = client_as(world.users_a["prescriber"]).get(
+        reverse("scale-history", args=[world.patient_a.public_id])
+    )
+    assert 'data-testid="forecast-pending"' in pending.content.decode()
+    run_background_tasks()
     page = client_as(world.users_a["prescriber"]).get(
         reverse("scale-history", args=[world.patient_a.public_id])
     )
@@ -77,6 +83,7 @@ def test_a_course_the_model_explains_gets_a_band_and_its_basis(world, client_as)
 def test_a_course_the_model_cannot_explain_gets_no_forecast(world, client_as):
     add_infusions(world.patient_a, [90, 88, 86])
     add_madrs(world, [(30, 91), (12, 85), (45, 40), (50, 1)])  # worse than baseline, long after
+    run_background_tasks()
     html = (
         client_as(world.users_a["prescriber"])
         .get(reverse("scale-history", args=[world.patient_a.public_id]))
@@ -95,6 +102,7 @@ def test_no_forecast_without_sessions_or_for_roles_outside_the_care_team(world, 
     )
     assert 'data-testid="forecast"' not in html  # no sessions yet
     add_infusions(world.patient_a, [9])
+    run_background_tasks()
     own = client_as(world.users_a["patient"]).get(
         reverse("scale-history", args=[world.patient_a.public_id])
     )
@@ -138,3 +146,84 @@ def test_a_course_spanning_340_days_with_a_recent_madrs_gets_a_forecast_not_an_e
     result = patient_forecast(doses, madrs, 70.0)
     assert result is not None
     assert result.forecast.days[-1] <= 366
+
+
+def test_viewing_the_page_never_computes_the_forecast_and_a_new_score_queues_one(
+    world, client_as, monkeypatch
+):
+    from ketacare.treatment import forecast_service
+    from ketacare.treatment.models import StoredForecast
+
+    add_infusions(world.patient_a, [9, 7, 5])
+    add_madrs(world, [(33, 10), (16, 8), (18, 6)])
+    run_background_tasks()
+    assert StoredForecast.objects.filter(patient=world.patient_a, result__isnull=False).count() == 1
+    from ketacare.audit.models import AuditEntry
+
+    computed = AuditEntry.objects.filter(object_type="forecast", action="create")
+    assert computed.count() == 1
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a page computed the forecast")
+
+    monkeypatch.setattr(forecast_service, "patient_forecast", refuse)
+    client = client_as(world.users_a["prescriber"])
+    for _ in range(3):
+        html = client.get(reverse("scale-history", args=[world.patient_a.public_id])).content
+        assert b'data-testid="forecast-evidence"' in html or b"forecast-withheld" in html
+    add_madrs(world, [(17, 0)])
+    html = client.get(reverse("scale-history", args=[world.patient_a.public_id])).content
+    assert b'data-testid="forecast-pending"' in html
+    assert StoredForecast.objects.filter(patient=world.patient_a, result__isnull=True).count() == 1
+
+
+def test_a_stored_forecast_for_superseded_inputs_is_dropped_and_stale_tasks_do_nothing(world):
+    from ketacare.treatment.forecast_service import compute_stored_forecast, gather_inputs
+    from ketacare.treatment.models import StoredForecast
+
+    add_infusions(world.patient_a, [9, 7, 5])
+    add_madrs(world, [(33, 10), (16, 8)])
+    stale = gather_inputs(world.patient_a).digest()
+    add_madrs(world, [(18, 6)])
+    assert compute_stored_forecast(world.patient_a.pk, stale) is False
+    run_background_tasks()
+    current = gather_inputs(world.patient_a).digest()
+    assert list(StoredForecast.objects.values_list("inputs_digest", flat=True)) == [current]
+
+
+def test_the_booster_decision_is_the_clinical_rule_with_the_forecast_as_evidence(
+    world, client_as, monkeypatch
+):
+    """Issue 9: the page said "booster due" (clinical rule) above "No booster due within the
+    forecast". Only the clinical rule says whether a booster is due; a forecast that stays
+    below the relapse line is shown as evidence, not as a second verdict."""
+    from ketacare.measures import views
+    from ketacare.treatment.forecast_service import ShownForecast
+
+    quiet = ShownForecast(ready=True, crosses_relapse_line_on=None, chart_data_uri="data:,",
+                          basis="basis.", explains_course=True)  # fmt: skip
+    monkeypatch.setattr(views, "shown_forecast", lambda actor, patient: quiet)
+    add_infusions(world.patient_a, [30, 28, 26])
+    # response (15 <= 50% of 33), then back above the threshold once: the rule's booster signal
+    add_madrs(world, [(33, 31), (15, 20), (16, 10), (19, 1)])
+    html = (
+        client_as(world.users_a["prescriber"])
+        .get(reverse("scale-history", args=[world.patient_a.public_id]))
+        .content.decode()
+    )
+    assert "<strong>booster due</strong>" in html
+    assert "No booster due" not in html
+    assert "Booster due by the clinical rule above." in html
+    assert "its median forecast stays below the relapse line" in html
+
+
+def test_the_worker_command_computes_a_queued_forecast(transactional_db, world):
+    """`ketacare worker --batch`: the real db_worker drains the queue (SQLite and PostgreSQL)."""
+    from ketacare.cli import main
+    from ketacare.treatment.models import StoredForecast
+
+    add_infusions(world.patient_a, [9, 7, 5])
+    add_madrs(world, [(33, 10), (16, 8)])
+    assert StoredForecast.objects.get(patient=world.patient_a).result is None
+    assert main(["worker", "--batch"]) == 0
+    assert StoredForecast.objects.get(patient=world.patient_a).result is not None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ketacare.measures.models import ScaleResponse
 from ketacare.sessions.models import DosingSession
 from tests.history import add_history
+from tests.tasks import run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,13 @@ def test_the_history_has_two_years_of_weekly_scales_sessions_and_monthly_madrs(l
 
 def test_every_page_of_a_patient_with_two_years_of_care_opens(long_record, client_as):
     client = client_as(long_record.users_a["prescriber"])
+    scales = reverse("scale-history", args=[long_record.patient_a.public_id])
+    assert b'data-testid="forecast-pending"' in client.get(scales).content
+    run_background_tasks()  # the forecast of two years of care computes (it once raised)
+    shown = client.get(scales).content
+    assert (
+        b'data-testid="forecast-evidence"' in shown or b'data-testid="forecast-withheld"' in shown
+    )
     failures = {}
     for url in patient_pages(long_record):
         status = client.get(url).status_code

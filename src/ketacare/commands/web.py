@@ -73,6 +73,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The background-task worker (forecasts): runs until SIGTERM or Ctrl-C; --batch drains
+    the queue and exits."""
+    setup_django()
+    argv = ["db_worker", "--no-reload", "--interval", str(args.interval)]
+    return call(*argv, *(["--batch", "--no-startup-delay"] if args.batch else []))
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django(migrated=False)
     call("migrate", "--no-input", "-v", "0")
@@ -194,6 +202,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, help="gunicorn workers in production (default 2n+1)")
     p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser("worker", help="run background tasks (forecasts)")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between queue polls")
+    p.add_argument("--batch", action="store_true", help="drain the queue, then exit")
+    p.set_defaults(func=cmd_worker)
 
     subparsers.add_parser("migrate", help="create or update the database").set_defaults(
         func=cmd_migrate

@@ -26,6 +26,12 @@ class InstrumentProgress:
     def baseline(self) -> ScaleResponse:
         return self.responses[0]
 
+    @property
+    def booster_signal(self) -> outcomes.Signal | None:
+        """The clinical rule's booster signal: the one definition of "booster due"."""
+        signals = self.summary.signals if self.summary else ()
+        return next((s for s in signals if s.name == outcomes.BOOSTER_DUE), None)
+
 
 def progress_by_instrument(responses: Iterable[ScaleResponse]) -> list[InstrumentProgress]:
     """Group by scale (oldest first within each); the first response is the baseline."""

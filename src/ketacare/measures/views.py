@@ -22,7 +22,7 @@ from ketacare.measures.forms import ScaleForm
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.treatment.forecast_service import madrs_forecast
+from ketacare.treatment.forecast_service import shown_forecast
 
 
 @login_required
@@ -32,7 +32,7 @@ def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "patient": patient,
         "progress": progress_by_instrument(responses),
-        "forecast": madrs_forecast(actor, patient, responses),
+        "forecast": shown_forecast(actor, patient),
         "instruments": services.instruments_to_enter(actor),
         "correctable": services.correctable(actor, responses),
         "open_alerts": services.open_alerts(actor, patient),

@@ -86,6 +86,41 @@ def _booster_day(
     return float(days[above[0]]) if above.size else None
 
 
+CHUNK_PATIENTS = 100
+"""Virtual patients simulated at a time: a year's course on the 10-minute grid is 52,560
+points a patient, so 1,000 at once held gigabytes; 100 hold tens of megabytes."""
+
+
+def _draw_in_chunks(
+    regimen: Regimen,
+    weight_kg: float,
+    n_samples: int,
+    seed: int,
+    horizon_days: float,
+    params: ResponseParameters,
+    scores: FloatArray,
+    idx: npt.NDArray[np.int_],
+    k0: int,
+    step: int,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Simulate the draws chunk by chunk and keep only what the forecast reads: each draw's
+    squared error at the observations, its course on the forecast grid and its baseline."""
+    rng = np.random.default_rng(seed)
+    sq, future, baselines = [], [], []
+    days: FloatArray = np.empty(0)
+    for start in range(0, n_samples, CHUNK_PATIENTS):
+        size = min(CHUNK_PATIENTS, n_samples - start)
+        course = simulate_scores(
+            regimen, size, int(rng.integers(2**31)), horizon_days, params, np.full(size, weight_kg)
+        )
+        grid = np.arange(k0, course.days.size, step)
+        sq.append(np.sum((course.madrs[:, idx] - scores[None, :]) ** 2, axis=1))
+        future.append(course.madrs[:, grid])
+        baselines.append(course.traits.baseline_madrs)
+        days = np.asarray(course.days[grid])
+    return np.concatenate(sq), np.concatenate(future), np.concatenate(baselines), days
+
+
 def forecast_patient(
     regimen: Regimen,
     weight_kg: float,
@@ -105,13 +140,13 @@ def forecast_patient(
     if not 100 <= n_samples <= 50_000:
         raise ValueError(f"n_samples must be within 100-50000; got {n_samples!r}")
     last = max(float(days.max()), 0.0)
-    course = simulate_scores(
-        regimen, n_samples, seed, last + horizon_days, params, np.full(n_samples, weight_kg)
-    )
+    step = int(MIN_PER_DAY / STEP_MIN / POINTS_PER_DAY)
+    k0 = int(round(last * MIN_PER_DAY / STEP_MIN))
     # before the first dose the model score is the baseline
     idx = np.clip(np.round(days * MIN_PER_DAY / STEP_MIN).astype(int), 0, None)
-    predicted = course.madrs[:, idx]
-    sq = np.sum((predicted - scores[None, :]) ** 2, axis=1)
+    sq, future, baselines, future_days = _draw_in_chunks(
+        regimen, weight_kg, n_samples, seed, last + horizon_days, params, scores, idx, k0, step
+    )
     sd = params.measurement_sd_madrs
     while True:
         logw = -sq / (2 * sd * sd)
@@ -123,18 +158,15 @@ def forecast_patient(
         sd *= 1.25
     rng = np.random.default_rng(seed + 1)
     picks = rng.choice(n_samples, size=n_samples, p=w)
-    step = int(MIN_PER_DAY / STEP_MIN / POINTS_PER_DAY)
-    k0 = int(round(last * MIN_PER_DAY / STEP_MIN))
-    grid = np.arange(k0, course.days.size, step)
-    future = course.madrs[picks][:, grid]
+    future = future[picks]
     noisy = np.clip(future + rng.normal(0, params.measurement_sd_madrs, future.shape), 0, 60)
     p5, p50, p95 = np.percentile(noisy, [5, 50, 95], axis=0)
-    baseline = float(np.median(course.traits.baseline_madrs[picks]))
+    baseline = float(np.median(baselines[picks]))
     relapse = (1 - params.response_fraction) * baseline
     median_true = np.median(future, axis=0)
-    booster = _booster_day(course.days[grid], median_true, relapse, days, scores)
+    booster = _booster_day(future_days, median_true, relapse, days, scores)
     return Forecast(
-        days=np.asarray(course.days[grid]),
+        days=future_days,
         score_p5=p5,
         score_p50=p50,
         score_p95=p95,

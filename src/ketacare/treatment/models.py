@@ -39,3 +39,27 @@ class TreatmentPlan(ClinicRecord):
     def next_sessions(self, today_iso: str, count: int = 3) -> list[dict[str, object]]:
         """The next sessions from today (ISO dates compare as text)."""
         return [s for s in self.schedule if s["on"] >= today_iso][:count]
+
+
+class StoredForecast(ClinicRecord):
+    """A patient's MADRS forecast for one set of inputs (doses, scores, weight), identified by
+    their digest: computed once by a background task, read by every view (DESIGN.md: nothing
+    expensive runs per request). ``result`` is empty while it is being computed."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="stored_forecasts"
+    )
+    inputs_digest = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "inputs_digest"], name="one_forecast_per_inputs"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"forecast for {self.patient} ({self.inputs_digest[:8]})"
