@@ -2,8 +2,10 @@
 
 Contract (issue 5): `simulate --json` prints one object with at least `cmax_ng_ml`,
 `tmax_min`, `auc_ng_h_ml`, `times_min`, `plasma_ng_ml`, `effect_site_ng_ml`; with
-`--population N`, a `population` object with 5/50/95 percentile curves and Cmax
-percentiles. Bad arguments exit with status 2 and the reason on stderr. Plain
+`--population N`, a `population` object with 5/50/95 percentile curves (at its own
+`times_min`, every `band_step_min`) and Cmax percentiles, computed in bounded memory.
+A regimen is one dose, the dose repeated (`--doses N --every-hours H`) or a named one
+(`--regimen`). Bad arguments exit with status 2 and the reason on stderr. Plain
 Python: no Django import; matplotlib is loaded only for `--plot`.
 """
 
@@ -15,7 +17,13 @@ import sys
 from typing import Any
 
 from ketacare.pharmacology.models import RACEMIC_MODELS
-from ketacare.pharmacology.regimen import NAMED_REGIMENS, single_dose
+from ketacare.pharmacology.regimen import (
+    MIN_PER_DAY,
+    NAMED_REGIMENS,
+    Regimen,
+    named_regimen,
+    repeated,
+)
 from ketacare.pharmacology.routes import ALL_ROUTES
 
 EXIT_BAD_ARGUMENTS = 2
@@ -25,6 +33,29 @@ def _rounded(values: Any, digits: int = 4) -> list[float]:
     return [round(float(v), digits) for v in values]
 
 
+def _regimen(args: argparse.Namespace) -> Regimen:
+    """A named regimen, or the given dose once or ``--doses`` times every ``--every-hours``."""
+    if args.regimen is not None:
+        if args.dose_mg is not None or args.dose_mg_per_kg is not None or args.doses != 1:
+            raise ValueError("--regimen sets its own doses: leave out --dose-mg(-per-kg), --doses")
+        return named_regimen(args.regimen)
+    if args.route is None or (args.dose_mg is None and args.dose_mg_per_kg is None):
+        raise ValueError("give --route and --dose-mg or --dose-mg-per-kg, or a --regimen")
+    if not 1 <= args.doses <= 500:
+        raise ValueError(f"--doses must be within 1-500; got {args.doses}")
+    if args.doses > 1 and not (args.every_hours and args.every_hours > 0):
+        raise ValueError("--every-hours (> 0) is needed with --doses above 1")
+    every_days = (args.every_hours or 0.0) * 60 / MIN_PER_DAY
+    return repeated(
+        args.route,
+        [i * every_days for i in range(args.doses)],
+        dose_mg=args.dose_mg,
+        dose_mg_per_kg=args.dose_mg_per_kg,
+        infusion_min=args.infusion_min,
+        name="single" if args.doses == 1 else f"{args.doses} doses every {args.every_hours:g} h",
+    )
+
+
 def _simulate(args: argparse.Namespace) -> dict[str, Any]:
     from ketacare.pharmacology.pk import (
         DISSOCIATION_BAND_NG_ML,
@@ -32,20 +63,18 @@ def _simulate(args: argparse.Namespace) -> dict[str, Any]:
         simulate_population,
     )
 
-    regimen = single_dose(
-        args.route,
-        dose_mg=args.dose_mg,
-        dose_mg_per_kg=args.dose_mg_per_kg,
-        infusion_min=args.infusion_min,
-    )
+    regimen = _regimen(args)
     curve = simulate_pk(
         regimen, args.weight_kg, hours=args.hours, dt_min=args.step_min, model=args.model
     )
     band_min = curve.time_in_dissociation_band_min
+    first = regimen.doses[0]
     result: dict[str, Any] = {
-        "route": args.route,
-        "dose_mg": regimen.doses[0].amount_mg(args.weight_kg),
-        "infusion_min": args.infusion_min,
+        "route": first.route,
+        "dose_mg": first.amount_mg(args.weight_kg),
+        "infusion_min": first.duration_min,
+        "regimen": regimen.name,
+        "doses": len(regimen.doses),
         "weight_kg": args.weight_kg,
         "model": "perez-ruixo-2021" if regimen.is_esketamine else args.model,
         "cmax_ng_ml": round(curve.cmax_ng_ml, 4),
@@ -74,6 +103,8 @@ def _simulate(args: argparse.Namespace) -> dict[str, Any]:
         result["population"] = {
             "n_patients": args.population,
             "seed": args.seed,
+            "times_min": _rounded(population.times_min),
+            "band_step_min": population.band_step_min,
             "plasma_ng_ml": {k: _rounded(v) for k, v in population.plasma_bands_ng_ml.items()},
             "effect_site_ng_ml": {
                 k: _rounded(v) for k, v in population.effect_site_bands_ng_ml.items()
@@ -83,8 +114,9 @@ def _simulate(args: argparse.Namespace) -> dict[str, Any]:
     if args.plot:
         from ketacare.pharmacology.plots import plot_pk
 
-        infusion = f" over {args.infusion_min:g} min" if args.infusion_min else ""
-        title = f"{args.route} {result['dose_mg']:g} mg{infusion}, {args.weight_kg:g} kg"
+        infusion = f" over {first.duration_min:g} min" if first.duration_min else ""
+        doses = f" x{len(regimen.doses)}" if len(regimen.doses) > 1 else ""
+        title = f"{first.route} {result['dose_mg']:g} mg{infusion}{doses}, {args.weight_kg:g} kg"
         plot_pk(curve, args.plot, population=population, title=title)
         result["plot"] = args.plot
     return result
@@ -108,7 +140,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         else f"{band_min:.0f} min in 100-250 ng/mL"
     )
     print(
-        f"{result['route']} {result['dose_mg']:g} mg ({result['model']}), "
+        f"{result['route']} {result['dose_mg']:g} mg"
+        f"{' x' + str(result['doses']) if result['doses'] > 1 else ''} ({result['model']}), "
         f"{result['weight_kg']:g} kg: Cmax {result['cmax_ng_ml']:.1f} ng/mL at "
         f"{result['tmax_min']:g} min, AUC {result['auc_ng_h_ml']:.1f} ng.h/mL, {band}"
     )
@@ -147,10 +180,13 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "simulate", help="ketamine concentration curves of one dose (PK/PD engine)"
     )
-    p.add_argument("--route", required=True, choices=ALL_ROUTES)
-    dose = p.add_mutually_exclusive_group(required=True)
+    p.add_argument("--route", choices=ALL_ROUTES)
+    dose = p.add_mutually_exclusive_group()
     dose.add_argument("--dose-mg", type=float)
     dose.add_argument("--dose-mg-per-kg", type=float)
+    p.add_argument("--doses", type=int, default=1, help="repeat the dose N times (default 1)")
+    p.add_argument("--every-hours", type=float, help="hours between repeated doses")
+    p.add_argument("--regimen", choices=NAMED_REGIMENS, help="a named regimen instead of a dose")
     p.add_argument("--infusion-min", type=float, default=0.0, help="IV infusion duration")
     p.add_argument("--weight-kg", type=float, required=True)
     p.add_argument("--hours", type=float, default=6.0, help="simulated time (default 6)")

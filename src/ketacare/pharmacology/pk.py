@@ -18,12 +18,12 @@ from ketacare.pharmacology.metrics import (
     RunningExposure,
     auc_ng_h_ml,
     cmax_ng_ml,
-    percentile_bands,
     time_above_min,
     tmax_min,
 )
 from ketacare.pharmacology.models import FloatArray
 from ketacare.pharmacology.population import build_system, covariates
+from ketacare.pharmacology.population_bands import stream_population
 from ketacare.pharmacology.regimen import Regimen
 from ketacare.pharmacology.routes import Absorption
 from ketacare.pharmacology.solve import solve_uniform_grid
@@ -52,7 +52,8 @@ class PKCurve:
 
 @dataclass(frozen=True)
 class PopulationPK:
-    """Percentile curves (5/50/95) across patients and per-patient summaries."""
+    """Percentile curves (5/50/95) across patients at ``times_min`` and per-patient
+    summaries (from the full output grid)."""
 
     times_min: FloatArray
     plasma_bands_ng_ml: dict[str, FloatArray]
@@ -61,6 +62,9 @@ class PopulationPK:
     tmax_min: FloatArray  # (P,)
     auc_ng_h_ml: FloatArray  # (P,)
     cmax_percentiles_ng_ml: dict[str, float] = field(default_factory=dict)
+    band_step_min: float = 0.0
+    """Step of ``times_min``, the band time points: the output grid's step, or a multiple
+    of it for long runs (see population_bands.MAX_BAND_POINTS)."""
 
 
 def _grid(hours: float, dt_min: float) -> tuple[FloatArray, int]:
@@ -147,20 +151,20 @@ def simulate_population(
         iiv_cv=iiv_cv,
         absorption=absorption,
     )
-    out = solve_uniform_grid(system, inputs, dt_min, n, ("plasma", "effect_site"))
-    plasma = out["plasma"]
-    cmax = cmax_ng_ml(plasma)
+    streamed = stream_population(system, inputs, dt_min, n)
+    cmax = streamed.cmax_ng_ml
     return PopulationPK(
-        times_min=times,
-        plasma_bands_ng_ml=percentile_bands(plasma),
-        effect_site_bands_ng_ml=percentile_bands(out["effect_site"]),
+        times_min=streamed.band_times_min,
+        plasma_bands_ng_ml=streamed.plasma_bands_ng_ml,
+        effect_site_bands_ng_ml=streamed.effect_site_bands_ng_ml,
         cmax_ng_ml=cmax,
-        tmax_min=tmax_min(times, plasma),
-        auc_ng_h_ml=auc_ng_h_ml(times, plasma),
+        tmax_min=streamed.tmax_min,
+        auc_ng_h_ml=streamed.auc_ng_h_ml,
         cmax_percentiles_ng_ml={
             k: float(v)
             for k, v in zip(("p5", "p50", "p95"), np.percentile(cmax, [5, 50, 95]), strict=True)
         },
+        band_step_min=streamed.band_step_min,
     )
 
 
