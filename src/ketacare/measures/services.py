@@ -279,14 +279,10 @@ def clear_alerts_before_dosing(actor: Actor, alerts: Sequence[SafetyAlert], note
 def patients_with_open_alerts(actor: Actor, patients: Sequence[Patient]) -> set[int]:
     """Which of the listed patients have a safety alert no clinician has acknowledged: for the
     care team's patient list (one query); nothing for roles that do not answer for alerts."""
-    if not role_can(actor.role, Action.ALERT_ACKNOWLEDGE) or actor.clinic is None:
-        return set()
     return set(
-        SafetyAlert.objects.filter(
-            clinic_id=actor.clinic.pk,
-            patient__in=[p.pk for p in patients],
-            acknowledged_at__isnull=True,
-        ).values_list("patient_id", flat=True)
+        SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE)
+        .filter(patient__in=[p.pk for p in patients], acknowledged_at__isnull=True)
+        .values_list("patient_id", flat=True)
     )
 
 
@@ -295,6 +291,8 @@ def own_open_suicidality_alert(actor: Actor, patient: Patient) -> bool:
     so they see the crisis resources and that the care team has been told."""
     if actor.role != Role.PATIENT:
         return False
-    return SafetyAlert.objects.filter(
-        clinic_id=patient.clinic_id, patient=patient, kind=SUICIDALITY, acknowledged_at__isnull=True
-    ).exists()
+    return (
+        SafetyAlert.objects.within_reach(actor)
+        .filter(patient=patient, kind=SUICIDALITY, acknowledged_at__isnull=True)
+        .exists()
+    )
