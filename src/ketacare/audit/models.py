@@ -42,6 +42,9 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed login"
     DENIED = "denied", "Access denied"
     AUDIT_KEY = "audit_key", "Audit key change"
+    PASSWORD_CHANGE = "password_change", "Password change"
+    RESET_REQUESTED = "reset_requested", "Password reset requested"
+    PASSWORD_RESET = "password_reset", "Password reset"
 
 
 class AuditEntry(models.Model):
@@ -68,6 +71,11 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-id"]
         verbose_name_plural = "audit entries"
+        # The log page reads one clinic newest first, often for one patient: both walk an index.
+        indexes = [
+            models.Index(fields=["clinic_id", "patient_id", "-id"], name="audit_clinic_patient_id"),
+            models.Index(fields=["clinic_id", "-id"], name="audit_clinic_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_email} {self.action} {self.object_type}"
