@@ -42,8 +42,9 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        kind = getattr(exc, "error_type", "value_error")
         items = [
-            {"loc": ["body", field], "msg": " ".join(messages), "type": "value_error"}
+            {"loc": ["body", field], "msg": " ".join(messages), "type": kind}
             for field, messages in fields.items()
         ]
         return api.create_response(request, {"detail": items}, status=422)

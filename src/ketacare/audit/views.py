@@ -23,7 +23,7 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, require
 from ketacare.audit.models import AuditAction, AuditEntry, AuditQuerySet
 from ketacare.audit.services import record
-from ketacare.patients.access import patients_for
+from ketacare.patients.models import Patient
 
 PAGE_SIZE = 50
 
@@ -96,7 +96,7 @@ def _patient_names(actor: Actor, entries: list[AuditEntry]) -> dict[str, str]:
     if not ids:
         return {}
     rows = (
-        patients_for(actor)
+        Patient.objects.for_actor(actor, Action.PATIENT_VIEW)
         .filter(public_id__in=ids)
         .values_list("public_id", "first_name", "last_name")
     )

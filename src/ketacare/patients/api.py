@@ -48,6 +48,12 @@ class PatientIn(Schema):
     referring_provider: Text200 = ""
     referring_provider_npi: Annotated[str, Field(max_length=10)] = ""
     diagnosis_codes: list[Icd10Code] = Field(default_factory=list, max_length=20)
+    confirm: list[Literal["unlicensed_state", "possible_duplicate"]] = Field(
+        default_factory=list,
+        max_length=2,
+        description="Warnings to register through: a state where the clinic is not licensed, "
+        "a name and date of birth already registered (otherwise 422 naming the field)",
+    )
 
 
 class PatientPatch(Schema):
@@ -102,7 +108,8 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Any:
 
 @router.post("/", response={201: PatientOut, **ERRORS})
 def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
-    patient = services.create_patient(actor_from_request(request), payload.model_dump())
+    data = payload.model_dump(exclude={"confirm"})
+    patient = services.create_patient(actor_from_request(request), data, payload.confirm)
     return Status(201, patient)
 
 

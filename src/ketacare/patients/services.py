@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from ketacare.accounts.roles import Action, Role, require
 from ketacare.audit.services import record
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
+from ketacare.patients.registration_checks import check_registration
 from ketacare.patients.validators import normalise_icd10
 
 EDITABLE_FIELDS = (
@@ -53,10 +55,13 @@ def _snapshot(patient: Patient) -> dict[str, str]:
 
 
 @transaction.atomic
-def create_patient(actor: Actor, data: dict[str, Any]) -> Patient:
+def create_patient(actor: Actor, data: dict[str, Any], confirmed: Iterable[str] = ()) -> Patient:
+    """Register a patient; warnings the user has not confirmed raise NeedsConfirmation."""
     require(actor, Action.PATIENT_CREATE)
     assert actor.clinic is not None
     patient = Patient(clinic=actor.clinic, **_clean_input(data))
+    patient.full_clean(validate_constraints=False)  # plain errors come before warnings
+    check_registration(actor, patient, set(confirmed))
     _validate_and_save(patient)
     record(actor, "create", "patient", patient.public_id, patient_id=patient.public_id)
     return patient

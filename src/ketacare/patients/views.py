@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django import forms
@@ -25,6 +26,7 @@ from ketacare.patients import search, services
 from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
+from ketacare.patients.registration_checks import WARNING_KEYS, NeedsConfirmation
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
 from ketacare.treatment.plans import current_plan
@@ -72,17 +74,27 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/list.html", context)
 
 
-def _save(request: HttpRequest, form: PatientForm, public_id: UUID | None) -> HttpResponse | None:
-    """Run the service on a valid form; put its refusals on the form's fields."""
+def _save(
+    request: HttpRequest, form: PatientForm, public_id: UUID | None, context: dict[str, Any]
+) -> HttpResponse | None:
+    """Run the service on a valid form; put its refusals on the form's fields, and its
+    warnings in `context` for the user to confirm."""
     if not form.is_valid():
         return None
     actor = actor_from_request(request)
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         if public_id is None:
-            patient = services.create_patient(actor, data)
+            confirmed = [k for k in request.POST.getlist("confirm") if k in WARNING_KEYS]
+            context["confirmed"] = confirmed
+            patient = services.create_patient(actor, data, confirmed)
         else:
             patient = services.update_patient(actor, public_id, data)
+    except NeedsConfirmation as exc:
+        context.update(warnings=exc.warnings, duplicates=exc.duplicates)
+        for warning in exc.warnings:
+            form.add_error(warning.field, warning.message)  # the page asks by checkbox
+        return None
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -94,10 +106,11 @@ def _save(request: HttpRequest, form: PatientForm, public_id: UUID | None) -> Ht
 def patient_create(request: HttpRequest) -> HttpResponse:
     require(actor_from_request(request), Action.PATIENT_CREATE)
     form = PatientForm(request.POST or None)
-    if request.method == "POST" and (done := _save(request, form, None)):
+    context: dict[str, Any] = {"form": form, "creating": True}
+    if request.method == "POST" and (done := _save(request, form, None, context)):
         return done
     status = 422 if request.method == "POST" else 200
-    return render(request, "patients/form.html", {"form": form, "creating": True}, status=status)
+    return render(request, "patients/form.html", context, status=status)
 
 
 @login_required
@@ -105,7 +118,7 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = get_for(actor, Patient, public_id, Action.PATIENT_EDIT)
     form = PatientForm(request.POST or None, instance=patient)
-    if request.method == "POST" and (done := _save(request, form, public_id)):
+    if request.method == "POST" and (done := _save(request, form, public_id, {})):
         return done
     status = 422 if request.method == "POST" else 200
     context = {
