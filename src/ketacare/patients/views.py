@@ -130,6 +130,20 @@ def patient_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "patients/form.html", context, status=status)
 
 
+# Chart sections a role may not see: named so an empty chart is never mistaken for "none".
+_ROLE_GATED_SECTIONS = (
+    (Action.SCREENING_VIEW, "eligibility screenings"),
+    (Action.SESSION_VIEW, "dosing sessions"),
+    (Action.SCALE_VIEW, "rating scales"),
+)
+
+
+def _sections_hidden_from(role: str) -> list[str]:
+    if role == Role.PATIENT:  # a patient's chart is their own view, not a restricted one
+        return []
+    return [name for action, name in _ROLE_GATED_SECTIONS if not role_can(role, action)]
+
+
 @login_required
 def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
@@ -150,6 +164,8 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "plan": plan,
         "upcoming": plan.next_sessions(timezone.localdate().isoformat()) if plan else [],
         "can_plan": role_can(actor.role, Action.PLAN_CREATE),
+        "can_see_plan": role_can(actor.role, Action.PLAN_VIEW),
+        "hidden_sections": _sections_hidden_from(actor.role),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": progress_by_instrument(responses),
         "open_alerts": open_alerts(actor, patient),
