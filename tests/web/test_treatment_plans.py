@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ketacare.accounts.roles import Action
+from ketacare.audit.models import AuditEntry
 from ketacare.treatment.models import TreatmentPlan
 from tests.conftest import ROLES
 
@@ -83,3 +87,54 @@ def test_the_session_form_starts_from_the_next_planned_dose(world, client_as):
     html = page.content.decode()
     assert 'data-testid="planned"' in html and "dosing #1" in html
     assert page.context["form"].initial == {"route": "esketamine", "dose_mg": 56.0}
+
+
+def test_plan_above_the_limit_is_refused_in_words_naming_the_override_field(world, client_as):
+    client = client_as(world.users_a["prescriber"])
+    body = plan_body(template="esketamine-trd", dose_mg="112")
+    page = client.post(reverse("plan-new", args=[world.patient_a.public_id]), body)
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "dose_mg" not in text.split("<form")[1].split('name="dose_mg"')[0]
+    errors = re.findall(r'class="field-error"[^>]*>([^<]*)<', text)
+    assert errors and not any("dose_mg" in e or "start_on" in e for e in errors)
+    assert 'name="override_reason"' in text
+    assert not TreatmentPlan.objects.exists()
+
+
+def test_prescriber_plans_above_the_limit_with_a_recorded_audited_reason(world, client_as):
+    client = client_as(world.users_a["prescriber"])
+    body = plan_body(template="esketamine-trd", dose_mg="112", override_reason="REMS review")
+    response = client.post(reverse("plan-new", args=[world.patient_a.public_id]), body)
+    plan = TreatmentPlan.objects.get()
+    assert response.status_code == 302
+    assert plan.dose_override == {"reason": "REMS review", "authorised_by": "prescriber@a.example"}
+    assert any(s["dose_mg"] == 112 and "override" in s["detail"] for s in plan.schedule)
+    entry = AuditEntry.objects.filter(object_type="treatment_plan").latest("id")
+    assert entry.detail["dose_override"]["reason"] == "REMS review"
+
+
+def test_override_reason_within_the_limit_records_no_override(world, client_as):
+    client = client_as(world.users_a["prescriber"])
+    body = plan_body(template="esketamine-trd", dose_mg="84", override_reason="not needed")
+    client.post(reverse("plan-new", args=[world.patient_a.public_id]), body)
+    assert TreatmentPlan.objects.get().dose_override == {}
+
+
+def test_a_role_without_dose_override_cannot_plan_above_the_limit(world):
+    from django.core.exceptions import ValidationError
+
+    from ketacare.treatment.plans import create_plan
+    from tests.conftest import actor_for
+
+    nurse_granted_plans = actor_for(world.users_a["nurse"], world.clinic_a, "nurse")
+    with (
+        mock.patch.dict(
+            "ketacare.accounts.roles.ROLE_ACTIONS",
+            {"nurse": frozenset({Action.PATIENT_VIEW, Action.PLAN_CREATE})},
+        ),
+        pytest.raises(ValidationError, match="Only a role that may override"),
+    ):
+        create_plan(nurse_granted_plans, world.patient_a.public_id, "esketamine-trd",
+                    timezone.localdate() + timedelta(days=1), 112, frozenset(), "why")  # fmt: skip
+    assert not TreatmentPlan.objects.exists()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from ketacare.clinical.dosing import calculate_dose, check_infusion_rate
+from ketacare.clinical.dosing import DoseOverride, calculate_dose, check_infusion_rate
 from ketacare.clinical.errors import InvalidClinicalInput
 from ketacare.clinical.routes import Indication, Route
 
@@ -169,6 +169,9 @@ class PatientContext:
     weight_kg: float
     dose_mg: float | None = None
     """Prescribed fixed dose: esketamine after day 1 (56 or 84 mg), at-home dose."""
+    override: DoseOverride | None = None
+    """The prescriber's recorded decision to plan the course above the hard limit; each
+    session's dose is still checked again, and overridden again, when it starts."""
 
 
 @dataclass(frozen=True)
@@ -230,17 +233,27 @@ def _dose(template: ProtocolTemplate, number: int, patient: PatientContext) -> t
         hours = spec.hours_per_session or 0
         return round(rate * hours, 1), f"{rate:.1f} mg/h for {hours:g} h"
     if spec.mg_per_kg is not None:
-        calc = calculate_dose(route, weight_kg=patient.weight_kg, dose_mg_per_kg=spec.mg_per_kg)
+        calc = calculate_dose(
+            route, weight_kg=patient.weight_kg, dose_mg_per_kg=spec.mg_per_kg,
+            override=patient.override,
+        )  # fmt: skip
         minutes = f" over {spec.infusion_minutes} min" if spec.infusion_minutes else ""
-        return calc.dose_mg, f"{spec.mg_per_kg:g} mg/kg{minutes}"
+        return calc.dose_mg, f"{spec.mg_per_kg:g} mg/kg{minutes}{_overridden(calc.override)}"
     if number == 1 and spec.first_session_mg is not None:
         amount: float | None = spec.first_session_mg
     else:
         amount = patient.dose_mg if patient.dose_mg is not None else spec.mg
     if amount is None:
         raise InvalidClinicalInput(f"dose_mg: the prescriber must set the dose for {template.name}")
-    calc = calculate_dose(route, weight_kg=patient.weight_kg, dose_mg=amount)
-    return calc.dose_mg, f"{calc.dose_mg:g} mg"
+    calc = calculate_dose(
+        route, weight_kg=patient.weight_kg, dose_mg=amount, override=patient.override
+    )
+    return calc.dose_mg, f"{calc.dose_mg:g} mg{_overridden(calc.override)}"
+
+
+def _overridden(override: DoseOverride | None) -> str:
+    """The core returns the override only when the dose needed it."""
+    return f", above the limit by override ({override.authorised_by})" if override else ""
 
 
 def generate_schedule(
@@ -252,7 +265,8 @@ def generate_schedule(
     """Dated dosing, counselling and review sessions of a course, in date order.
 
     Every dose is checked against the route's hard limit (dosing.py); a course whose dose
-    would exceed it is refused, since an override belongs to a single session. A start so
+    would exceed it is refused unless the patient context carries the prescriber's override
+    (each session is checked again when it starts). A start so
     late that the course would run past the calendar's end (9999-12-31) is refused too.
     """
     try:

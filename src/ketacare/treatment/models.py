@@ -23,6 +23,8 @@ class TreatmentPlan(ClinicRecord):
     template_name = models.CharField(max_length=120)
     start_on = models.DateField()
     dose_mg = models.FloatField(null=True, blank=True)
+    # {"reason", "authorised_by"} when the prescriber planned above the hard limit; else {}.
+    dose_override = models.JSONField(default=dict, blank=True)
     schedule = models.JSONField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

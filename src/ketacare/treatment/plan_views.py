@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from django import forms
@@ -53,6 +54,20 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Days the clinic does not dose",
     )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to exceed the dose limit (prescriber)",
+        help_text="Only when the dose is above the route's hard limit: the reason is kept on "
+        "the plan and in the audit log, and each session asks again.",
+    )
+
+    def labelled(self, message: str) -> str:
+        """A message with the fields' labels in place of their internal names."""
+        for name, field in self.fields.items():
+            message = re.sub(rf"\b{name}\b", str(field.label), message)
+        return message
 
 
 @login_required
@@ -71,9 +86,12 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data["start_on"],
                 data["dose_mg"],
                 frozenset(data["closed_weekdays"]),
+                data["override_reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                form.add_error(target, [form.labelled(e) for e in errors])
         else:
             messages.success(request, f"Plan saved: {len(plan.schedule)} sessions.")
             return redirect("plan-detail", plan_id=plan.public_id)

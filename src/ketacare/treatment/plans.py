@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -15,11 +15,21 @@ from ketacare.accounts.roles import Action
 from ketacare.audit.services import record
 from ketacare.clinical import protocols
 from ketacare.clinical.dates import PLAN_START
-from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical.dosing import DoseOverride
+from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
 from ketacare.clinical_input import plausible_date
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
+
+
+class DoseLimitRefusal(ValidationError):
+    """The course's dose is above the route's hard limit: an override may pass it."""
+
+    def __init__(self, core_message: str) -> None:
+        super().__init__({"dose_mg": core_message})
+        # The core's words without its closing instruction, which the caller words itself.
+        self.what = core_message.split("; an authorised override")[0]
 
 
 def schedule_for(
@@ -28,14 +38,16 @@ def schedule_for(
     weight_kg: float,
     dose_mg: float | None,
     closed_weekdays: frozenset[int],
+    override: DoseOverride | None = None,
 ) -> tuple[protocols.ScheduledSession, ...]:
     """The core's schedule; its refusals (a dose above the route limit, a missing at-home
     dose) become a ValidationError naming the field."""
     try:
         rules = protocols.ClinicScheduleRules(closed_weekdays=closed_weekdays)
-        return protocols.generate_schedule(
-            template, start_on, protocols.PatientContext(weight_kg, dose_mg), rules
-        )
+        patient = protocols.PatientContext(weight_kg, dose_mg, override)
+        return protocols.generate_schedule(template, start_on, patient, rules)
+    except DoseAboveLimit as exc:
+        raise DoseLimitRefusal(str(exc)) from exc
     except ClinicalRuleError as exc:
         named = {"template": "template", "start": "start_on"}
         field = next((named[w] for w in named if str(exc).startswith(w)), "dose_mg")
@@ -50,12 +62,22 @@ def create_plan(
     start_on: date,
     dose_mg: float | None,
     closed_weekdays: frozenset[int] = frozenset(),
+    override_reason: str = "",
 ) -> TreatmentPlan:
+    """A dated course. A dose above the hard limit is refused unless a role that may
+    override (the role table's dose.override) records its reason; the override is kept
+    on the plan and in the audit entry."""
     patient = get_for(actor, Patient, patient_id, Action.PLAN_CREATE)
     if start_on < timezone.localdate():
         raise ValidationError({"start_on": "A plan cannot start in the past."})
     plausible_date("start_on", start_on, PLAN_START)
-    schedule = schedule_for(template, start_on, float(patient.weight_kg), dose_mg, closed_weekdays)
+    args = (template, start_on, float(patient.weight_kg), dose_mg, closed_weekdays)
+    override = None
+    try:
+        schedule = schedule_for(*args)
+    except DoseLimitRefusal as refusal:
+        override = _override_for(actor, refusal, override_reason)
+        schedule = schedule_for(*args, override)
     plan = TreatmentPlan.objects.create(
         clinic=patient.clinic,
         patient=patient,
@@ -63,6 +85,7 @@ def create_plan(
         template_name=protocols.TEMPLATES[template].name,
         start_on=start_on,
         dose_mg=dose_mg,
+        dose_override=asdict(override) if override else {},
         schedule=[
             {
                 "on": s.on.isoformat(),
@@ -83,9 +106,26 @@ def create_plan(
         "treatment_plan",
         plan.public_id,
         patient_id=patient.public_id,
-        detail={"template": template, "start_on": start_on.isoformat(), "sessions": len(schedule)},
+        detail={
+            "template": template,
+            "start_on": start_on.isoformat(),
+            "sessions": len(schedule),
+            **({"dose_override": asdict(override)} if override else {}),
+        },
     )
     return plan
+
+
+def _override_for(actor: Actor, refusal: DoseLimitRefusal, reason: str) -> DoseOverride:
+    """Turn a refused dose into an override when the role may and a reason is recorded."""
+    what = refusal.what
+    if not role_can(actor.role, Action.DOSE_OVERRIDE):
+        raise ValidationError({"dose_mg": f"{what}. Only a role that may override doses "
+                               "(a prescriber) can plan above it."})  # fmt: skip
+    if not reason.strip():
+        raise ValidationError({"override_reason": f"{what}. To plan it anyway, record the "
+                               "reason for the override."})  # fmt: skip
+    return DoseOverride(reason.strip()[:500], actor.label)
 
 
 @transaction.atomic
