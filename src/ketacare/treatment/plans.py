@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action
+from ketacare.accounts.roles import Action, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import protocols
 from ketacare.clinical.dates import PLAN_START
