@@ -32,15 +32,17 @@ def plot_pk(
     *,
     population: PopulationPK | None = None,
     title: str = "Ketamine concentration",
+    narrow: bool = False,
 ) -> Path:
     """Plasma and effect-site curves, the population 5-95% band, the dissociation window.
 
     The window is racemic [P13]; it is not drawn for esketamine (the curve then has no
-    ``time_in_dissociation_band_min``), for which no band is sourced."""
+    ``time_in_dissociation_band_min``), for which no band is sourced. `narrow` is for a
+    phone: a taller figure whose text stays legible at 360 px, the legend under the axes."""
     out = _check_path(path)
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
+    fig = Figure(figsize=(4, 5) if narrow else (8, 4.5), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     hours = curve.times_min / 60.0
     racemic = curve.time_in_dissociation_band_min is not None
@@ -82,7 +84,11 @@ def plot_pk(
     ax.set_ylim(0, top * 1.12)
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper right")
+    if narrow:
+        ax.title.set_fontsize(10)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1)
+    else:
+        ax.legend(fontsize=8, loc="upper right")
     fig.savefig(out)
     return out
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
+from django.http import QueryDict
 
+from ketacare.clinical.dosing import DOSE_LIMITS
+from ketacare.clinical.routes import Indication, Route
 from ketacare.pharmacology import pk, plots
 from ketacare.pharmacology.regimen import Regimen, single_dose
 from ketacare.pharmacology.routes import ALL_ROUTES
@@ -33,8 +36,47 @@ MODEL_BASIS = {
 }
 
 
+# The dose each route starts from, as the clinical protocols give it; a route without a
+# sourced starting dose starts empty and asks for one.
+ROUTE_DEFAULTS: dict[str, dict[str, str]] = {
+    "iv": {"dose_mg_per_kg": "0.5", "infusion_min": "40"},  # K1, K7
+    "im": {"dose_mg_per_kg": "0.5"},  # K5
+    "oral": {"dose_mg_per_kg": "2"},  # K2: ~2.0-2.5 mg/kg oral matches IV 0.5 mg/kg
+    "sublingual": {"dose_mg": "200"},  # H6: first at-home sublingual session reported
+    "intranasal": {},  # compounded racemic spray: no sourced dose
+    "esketamine-intranasal": {"dose_mg": "56"},  # S3: the label's starting dose
+}
+DOSE_FIELDS = ("dose_mg_per_kg", "dose_mg", "infusion_min")
+IV_ONLY = ("infusion_min",)
+
+# The clinical core's hard limit that applies to each route of the engine.
+LIMIT_ROUTE = {
+    "iv": Route.IV_RACEMIC,
+    "im": Route.IM_RACEMIC,
+    "oral": Route.AT_HOME_SUBLINGUAL,  # K2's limit covers oral and sublingual doses
+    "sublingual": Route.AT_HOME_SUBLINGUAL,
+    "esketamine-intranasal": Route.ESKETAMINE_NASAL,
+}
+
+
+def follow_route(data: QueryDict) -> QueryDict:
+    """Without JavaScript: when the route was changed and the dose fields still hold the old
+    route's defaults, the new route's defaults replace them (the script does this live).
+    The form then remembers the route it shows (`shown_route`) for the next change."""
+    route, shown = data.get("route", ""), data.get("shown_route", "")
+    followed = data.copy()
+    followed["shown_route"] = route
+    if route != shown and route in ROUTE_DEFAULTS and shown in ROUTE_DEFAULTS:
+        old_defaults = ROUTE_DEFAULTS[shown]
+        if all(data.get(f, "") == old_defaults.get(f, "") for f in DOSE_FIELDS):
+            for name in DOSE_FIELDS:  # untouched defaults: the new route's replace them
+                followed[name] = ROUTE_DEFAULTS[route].get(name, "")
+    return followed
+
+
 class PKForm(forms.Form):
     route = forms.ChoiceField(choices=[(r, ROUTE_LABELS.get(r, r)) for r in ALL_ROUTES])
+    shown_route = forms.CharField(required=False, widget=forms.HiddenInput)
     dose_mg_per_kg = forms.FloatField(
         required=False, min_value=0.01, max_value=10, label="Dose (mg/kg)"
     )
@@ -49,9 +91,26 @@ class PKForm(forms.Form):
         per_kg, mg = data.get("dose_mg_per_kg"), data.get("dose_mg")
         if (per_kg is None) == (mg is None):
             raise forms.ValidationError("Give the dose either in mg/kg or in mg, not both.")
-        if data.get("infusion_min") and data.get("route") != "iv":
-            self.add_error("infusion_min", "An infusion time applies to IV only.")
+        if data.get("route") != "iv":  # hidden for other routes; ignored if sent anyway
+            data["infusion_min"] = None
         return data
+
+    def limit_warning(self, weight_kg: float) -> str:
+        """Words for a dose above the clinical core's hard limit for the route, else ""."""
+        data = self.cleaned_data
+        route = LIMIT_ROUTE.get(data["route"])
+        if route is None:
+            return ""
+        limit = DOSE_LIMITS[(route, Indication.DEPRESSION)]
+        limit_mg = limit.max_for(weight_kg)
+        dose_mg = data["dose_mg"] or data["dose_mg_per_kg"] * weight_kg
+        if dose_mg <= limit_mg:
+            return ""
+        return (
+            f"{dose_mg:.0f} mg ({dose_mg / weight_kg:.2g} mg/kg) is {dose_mg / limit_mg:.1f} times "
+            f"the hard limit for {route.label}: {limit_mg:.0f} mg ({limit.why}; {limit.source}). "
+            "No protocol gives this dose; the models were not fitted to it."
+        )
 
     def regimen(self) -> Regimen:
         data = self.cleaned_data
@@ -63,7 +122,7 @@ class PKForm(forms.Form):
         )
 
 
-DEFAULTS = {"route": "iv", "dose_mg_per_kg": "0.5", "infusion_min": "40", "hours": "4"}
+DEFAULTS = {"route": "iv", "shown_route": "iv", **ROUTE_DEFAULTS["iv"], "hours": "4"}
 
 
 @dataclass(frozen=True)
@@ -86,8 +145,10 @@ def predict(regimen: Regimen, weight_kg: float, hours: float) -> Prediction:
     return Prediction(curve, population, basis)
 
 
-def prediction_svg(prediction: Prediction, title: str) -> str:
+def prediction_svg(prediction: Prediction, title: str, narrow: bool = False) -> str:
+    """The chart; `narrow` draws it for a phone (taller, legend under the axes)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pk.svg"
-        plots.plot_pk(prediction.curve, path, population=prediction.population, title=title)
+        plots.plot_pk(prediction.curve, path, population=prediction.population, title=title,
+                      narrow=narrow)  # fmt: skip
         return path.read_text()

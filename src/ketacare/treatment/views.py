@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -13,11 +14,18 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
 from ketacare.measures.services import open_alerts
 from ketacare.patients.services import view_patient
-from ketacare.treatment.pk_prediction import DEFAULTS, PKForm, predict, prediction_svg
+from ketacare.treatment.pk_prediction import (
+    DEFAULTS,
+    ROUTE_DEFAULTS,
+    PKForm,
+    follow_route,
+    predict,
+    prediction_svg,
+)
 
 
 def _form(request: HttpRequest) -> PKForm:
-    return PKForm(request.GET or DEFAULTS)
+    return PKForm(follow_route(request.GET) if request.GET else DEFAULTS)
 
 
 @login_required
@@ -25,8 +33,9 @@ def pk_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = view_patient(actor, public_id, Action.PK_PREDICT)
     form = _form(request)
-    prediction = None
+    prediction, warning = None, ""
     if form.is_valid():
+        warning = form.limit_warning(float(patient.weight_kg))
         try:
             prediction = predict(
                 form.regimen(), float(patient.weight_kg), form.cleaned_data["hours"]
@@ -37,7 +46,9 @@ def pk_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "patient": patient,
         "form": form,
         "prediction": prediction,
-        "query": request.GET.urlencode() or "&".join(f"{k}={v}" for k, v in DEFAULTS.items()),
+        "dose_warning": warning,
+        "route_defaults": ROUTE_DEFAULTS,
+        "query": _query(form),
         "open_alerts": open_alerts(actor, patient),
     }
     return render(request, "treatment/pk.html", context, status=200 if form.is_valid() else 422)
@@ -57,4 +68,12 @@ def pk_svg(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except ValueError:
         return HttpResponse(status=422)
     title = f"Predicted ketamine levels at {patient.weight_kg} kg"
-    return HttpResponse(prediction_svg(prediction, title), content_type="image/svg+xml")
+    narrow = request.GET.get("size") == "narrow"
+    return HttpResponse(prediction_svg(prediction, title, narrow), content_type="image/svg+xml")
+
+
+def _query(form: PKForm) -> str:
+    """The chart image's query: the inputs the page predicted from (after route defaults)."""
+    if not form.is_valid():
+        return ""
+    return urlencode({k: "" if v is None else v for k, v in form.cleaned_data.items()})
