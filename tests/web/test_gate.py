@@ -199,3 +199,23 @@ def test_a_probe_from_another_clinic_shows_in_the_probed_clinics_audit_log(
     admin_a = client_as(world.users_a["clinic_admin"])
     page = admin_a.get(reverse("audit-log"), {"patient": str(a), "action": "denied"})
     assert page.content.decode().count("prescriber@b.example") == 3
+
+
+def test_the_scales_page_costs_the_same_queries_whatever_the_history(world, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nurse = client_as(world.users_a["nurse"])
+    a = world.patient_a.public_id
+    counts = []
+    for entries in (1, 8):
+        while world.patient_a.scale_responses.count() < entries:
+            nurse.post(
+                f"/api/patients/{a}/scales",
+                json.dumps({"instrument": "phq9", "answers": [1] * 8 + [0]}),
+                content_type="application/json",
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert nurse.get(reverse("scale-history", args=[a])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
