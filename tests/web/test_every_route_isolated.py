@@ -25,7 +25,18 @@ from tests.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
 # One body that every API write accepts (extra fields are ignored by the schemas).
-API_BODY = {"note": "x", "instrument": "phq9", "answers": [0] * 9}
+API_BODY = {
+    "note": "x",
+    "instrument": "phq9",
+    "answers": [0] * 9,
+    # a dosing session's start, reading, acknowledgement
+    "route": "iv",
+    "dose_mg_per_kg": 0.5,
+    "systolic_mmhg": 120,
+    "diastolic_mmhg": 80,
+    "pregnancy": "not pregnant",
+    "reading": 1,
+}
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 

@@ -7,6 +7,7 @@ from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.measures.api import router as measures_router
 from ketacare.patients.api import router as patients_router
+from ketacare.sessions.api import router as sessions_router
 
 api = KetaCareAPI(
     title="KetaCare API",
@@ -23,3 +24,4 @@ api = KetaCareAPI(
 install_handlers(api)
 api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("", measures_router, tags=["rating scales"])
+api.add_router("", sessions_router, tags=["dosing sessions"])

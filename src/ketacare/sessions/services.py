@@ -298,3 +298,13 @@ def recent_sessions(actor: Actor, patient: Patient, limit: int = 10) -> list[Dos
     return list(
         DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)[:limit]
     )
+
+
+@transaction.atomic
+def session_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[DosingSession], int]:
+    """One page of the patient's dosing sessions, newest first, and how many there are."""
+    patient = get_for(actor, Patient, patient_id, Action.SESSION_VIEW)  # the audited read
+    rows = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)
+    return list(rows[offset : offset + limit]), rows.count()
