@@ -36,6 +36,11 @@ API_BODY = {
     "diastolic_mmhg": 80,
     "pregnancy": "not pregnant",
     "reading": 1,
+    # a screening and a treatment plan
+    "diagnoses": ["major depressive disorder"],
+    "failed_adequate_antidepressant_trials": 2,
+    "template": "iv-induction",
+    "start_on": "2030-01-07",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 

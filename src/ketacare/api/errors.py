@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
 from ketacare.audit.denials import record_denial
+from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.web.unavailable import DATABASE_UNAVAILABLE, unavailable_response
 
 
@@ -48,6 +49,12 @@ def install_handlers(api: NinjaAPI) -> None:
             for field, messages in fields.items()
         ]
         return api.create_response(request, {"detail": items}, status=422)
+
+    @api.exception_handler(ClinicalRuleError)
+    def on_clinical_rule(request: HttpRequest, exc: ClinicalRuleError) -> HttpResponse:
+        """An input combination the clinical rules refuse (as the pages show it): a 422."""
+        item = {"loc": ["body", "__all__"], "msg": str(exc), "type": "value_error"}
+        return api.create_response(request, {"detail": [item]}, status=422)
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -7,7 +7,9 @@ from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.measures.api import router as measures_router
 from ketacare.patients.api import router as patients_router
+from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
+from ketacare.treatment.api import router as treatment_router
 
 api = KetaCareAPI(
     title="KetaCare API",
@@ -25,3 +27,5 @@ install_handlers(api)
 api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("", measures_router, tags=["rating scales"])
 api.add_router("", sessions_router, tags=["dosing sessions"])
+api.add_router("", screening_router, tags=["screening"])
+api.add_router("", treatment_router, tags=["treatment plans"])

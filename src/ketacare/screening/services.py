@@ -82,3 +82,13 @@ def view_screening(actor: Actor, screening_id: Any) -> Screening:
 def latest_screening(actor: Actor, patient: Patient) -> Screening | None:
     """For the chart, whose patient is already an audited read."""
     return Screening.objects.for_actor(actor, Action.SCREENING_VIEW).filter(patient=patient).first()
+
+
+@transaction.atomic
+def screening_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[Screening], int]:
+    """One page of the patient's screenings, newest first, and how many there are."""
+    patient = get_for(actor, Patient, patient_id, Action.SCREENING_VIEW)  # the audited read
+    rows = Screening.objects.for_actor(actor, Action.SCREENING_VIEW).filter(patient=patient)
+    return list(rows[offset : offset + limit]), rows.count()

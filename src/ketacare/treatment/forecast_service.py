@@ -20,6 +20,7 @@ from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.roles import Action, role_can
 from ketacare.audit.services import record
 from ketacare.measures.models import ScaleResponse
+from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
 from ketacare.treatment.forecast import (
@@ -157,3 +158,11 @@ def compute_stored_forecast(patient_pk: int, digest: str) -> bool:
         # superseded forecasts of older inputs are of no further use
         StoredForecast.objects.filter(patient=patient).exclude(inputs_digest=digest).delete()
     return True
+
+
+@transaction.atomic
+def forecast_of(actor: Actor, patient_id: Any) -> ShownForecast | None:
+    """The API's read: the patient through the gate (the audited read), then what the scales
+    page shows, stored or being computed; never computed here."""
+    patient = get_for(actor, Patient, patient_id, Action.SESSION_VIEW)
+    return shown_forecast(actor, patient)

@@ -172,3 +172,13 @@ def planned_dose(actor: Actor, patient: Patient) -> PlannedDose | None:
         f"{session['dose_mg']:g} mg"
     )
     return PlannedDose(initial, label)
+
+
+@transaction.atomic
+def plan_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[TreatmentPlan], int]:
+    """One page of the patient's plans, newest (the one in force) first, and how many."""
+    patient = get_for(actor, Patient, patient_id, Action.PLAN_VIEW)  # the audited read
+    rows = TreatmentPlan.objects.for_actor(actor, Action.PLAN_VIEW).filter(patient=patient)
+    return list(rows[offset : offset + limit]), rows.count()
