@@ -19,6 +19,7 @@ from ketacare.clinics.models import Clinic
 from ketacare.clinics.services import create_clinic
 from ketacare.demo_history import load_history
 from ketacare.patients.models import Patient, Sex
+from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
 
 # Published, so the password rules refuse it (it contains "ketacare"); set directly below,
@@ -84,7 +85,8 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
         }
         if Patient.objects.filter(clinic=clinic, mrn=mrn).exists():
             continue
-        create_patient(_admin_actor(clinic), data)
+        # Synthetic names may repeat with a birth date: the demo registers them anyway.
+        create_patient(_admin_actor(clinic), data, WARNING_KEYS)
         created += 1
     load_history(clinic, _actor(clinic, Role.NURSE), rng)
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ketacare.accounts import services
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.models import ApiToken, UserSession
+from ketacare.accounts.roles import ActionDenied, Role
 
 
 class TokenForm(forms.Form):
@@ -24,8 +25,10 @@ class TokenForm(forms.Form):
 def account(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
+    actor = actor_from_request(request)
+    if request.method == "POST" and actor.role == Role.PATIENT:
+        raise ActionDenied("API tokens are for the clinic's staff and its systems.")
     if request.method == "POST" and form.is_valid():
-        actor = actor_from_request(request)
         new_token = services.issue_api_token(actor, request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
         form = TokenForm()
     context = {
