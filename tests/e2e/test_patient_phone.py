@@ -47,13 +47,13 @@ def test_patient_pages_fit_a_phone_and_speak_plainly(page: Page, live_server, de
     chart = page.locator("main").inner_text()
     assert "MRN" not in chart and "NPI" not in chart
     _fits(page)
-    page.screenshot(path=str(shots / "patient-chart-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "portal-chart-phone.png"), full_page=True)
 
     page.goto(f"{live_server.url}/plans/{plan.public_id}/")
     expect(page.get_by_test_id("plan-schedule")).to_be_visible()
     assert "K1" not in page.locator("main").inner_text()
     _fits(page)
-    page.screenshot(path=str(shots / "patient-plan-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "portal-plan-phone.png"), full_page=True)
 
     page.goto(f"{live_server.url}/patients/{patient.public_id}/scales/")
     for summary in page.locator("details summary").all():
@@ -61,10 +61,10 @@ def test_patient_pages_fit_a_phone_and_speak_plainly(page: Page, live_server, de
     text = page.locator("main").inner_text()
     assert "docs/clinical-rules.md" not in text and "MRN" not in text
     _fits(page)
-    page.screenshot(path=str(shots / "patient-scales-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "portal-scales-phone.png"), full_page=True)
 
     page.get_by_role("link", name="My account").click()
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     expect(page.get_by_role("heading", name="API tokens")).to_have_count(0)
     _fits(page)
-    page.screenshot(path=str(shots / "patient-account-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "portal-account-phone.png"), full_page=True)

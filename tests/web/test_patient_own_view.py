@@ -47,6 +47,7 @@ def test_patient_plan_shows_no_source_keys(world, client_as):
     own = client_as(world.users_a["patient"]).get(url).content.decode()
     assert "K1, K7" in staff
     assert "K1, K7" not in own and "clinical core" not in own
+    assert "futility" in staff and "futility" not in own
 
 
 def test_patient_scales_page_has_no_mrn_nor_rules_file(world, client_as):
