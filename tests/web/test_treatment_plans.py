@@ -138,3 +138,21 @@ def test_a_role_without_dose_override_cannot_plan_above_the_limit(world):
         create_plan(nurse_granted_plans, world.patient_a.public_id, "esketamine-trd",
                     timezone.localdate() + timedelta(days=1), 112, frozenset(), "why")  # fmt: skip
     assert not TreatmentPlan.objects.exists()
+
+
+def test_api_plan_above_the_limit_names_the_override_field_until_a_reason_is_given(
+    world, client_as
+):
+    import json
+
+    client = client_as(world.users_a["prescriber"])
+    url = f"/api/patients/{world.patient_a.public_id}/plans"
+    body = {"template": "esketamine-trd", "dose_mg": 112,
+            "start_on": (timezone.localdate() + timedelta(days=1)).isoformat()}  # fmt: skip
+    refused = client.post(url, json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "override_reason"]
+    body["override_reason"] = "REMS review"
+    done = client.post(url, json.dumps(body), content_type="application/json")
+    assert done.status_code == 201
+    assert done.json()["dose_override"]["reason"] == "REMS review"

@@ -34,6 +34,12 @@ class PlanIn(Schema):
     closed_weekdays: list[Weekday] = Field(
         default_factory=list, max_length=7, description="0 = Monday; days the clinic does not dose"
     )
+    override_reason: str = Field(
+        "",
+        max_length=500,
+        description="Only to plan above the route's hard limit "
+        "(a role with dose.override); kept on the plan and in the audit log",
+    )
 
 
 class ScheduledOut(Schema):
@@ -53,6 +59,7 @@ class PlanOut(Schema):
     template_name: str
     start_on: date
     dose_mg: float | None
+    dose_override: dict[str, str] = Field(description="reason and authorised_by, or empty")
     created_at: datetime
     schedule: list[ScheduledOut]
 
@@ -69,7 +76,7 @@ def list_plans(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery])
 def create_plan(request: HttpRequest, patient_id: UUID, payload: PlanIn) -> Any:
     actor, weekdays = actor_from_request(request), frozenset(payload.closed_weekdays)
     plan = plans.create_plan(actor, patient_id, payload.template, payload.start_on,
-                             payload.dose_mg, weekdays)  # fmt: skip
+                             payload.dose_mg, weekdays, payload.override_reason)  # fmt: skip
     return Status(201, plan)
 
 
