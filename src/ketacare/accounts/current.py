@@ -54,11 +54,25 @@ def client_ip(request: HttpRequest) -> str | None:
     return client
 
 
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """The user's memberships with their clinics, read once per request (the actor and the
+    header's clinic switcher both need them)."""
+    cached: list[Membership] | None = getattr(request, "_ketacare_memberships", None)
+    if cached is None:
+        user = request.user
+        cached = (
+            list(Membership.objects.filter(user_id=user.pk).select_related("clinic"))
+            if user.is_authenticated
+            else []
+        )
+        request._ketacare_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def current_membership(request: HttpRequest) -> Membership | None:
-    user = request.user
-    if not user.is_authenticated:
+    if not request.user.is_authenticated:
         return None
-    memberships = Membership.objects.filter(user_id=user.pk).select_related("clinic")
+    memberships = memberships_of(request)
     wanted = request.session.get(SESSION_CLINIC_KEY) if hasattr(request, "session") else None
     chosen = None
     for membership in memberships:

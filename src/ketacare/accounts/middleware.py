@@ -16,8 +16,17 @@ from ketacare.accounts.second_factor import second_factor_pending
 LOGIN_TIME_KEY = "ketacare_login_at"
 
 
+SEEN_AT_KEY = "ketacare_seen_at"
+# Idle expiry is the session's age (SESSION_COOKIE_AGE) from its last save. Saving on every
+# request (SESSION_SAVE_EVERY_REQUEST) made each page view a database write; saving when
+# the last refresh is a minute old keeps the idle limit to within a minute, one write a
+# minute at most.
+IDLE_REFRESH_SECONDS = 60
+
+
 class SessionLifetimeMiddleware:
-    """Ends a session 12 h after login whatever the activity (idle expiry is the cookie age)."""
+    """Ends a session 12 h after login whatever the activity, and keeps an active session's
+    idle expiry moving (at most one session write a minute)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,7 +38,12 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 if not request.path.startswith("/api/"):
                     return redirect(f"{reverse('login')}?expired=1")
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and request.user.is_authenticated:
+            if time.time() - session.get(SEEN_AT_KEY, 0) >= IDLE_REFRESH_SECONDS:
+                session[SEEN_AT_KEY] = time.time()  # saved by SessionMiddleware: new expiry
+        return response
 
 
 class StaffTOTPMiddleware:

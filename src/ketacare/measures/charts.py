@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from ketacare.clinical import instruments
 
@@ -14,6 +15,13 @@ BAND_COLOURS = ("#e8f4ec", "#f3f7e0", "#fdf3d8", "#fbe3cf", "#f7d4d0", "#f0c2c2"
 
 def trajectory_svg(instrument_key: str, points: Sequence[tuple[datetime, int]]) -> str:
     """Totals over time on the scale's full range, with its severity bands shaded."""
+    return _drawn(instrument_key, tuple(points))
+
+
+# matplotlib takes a large part of a second per chart: the same points are drawn once per
+# process (a scales page shows one chart per scale, reloaded on every visit).
+@lru_cache(maxsize=256)
+def _drawn(instrument_key: str, points: tuple[tuple[datetime, int], ...]) -> str:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from ketacare.clinical import instruments, outcomes
 from ketacare.clinical.errors import ClinicalRuleError
@@ -52,3 +56,66 @@ def _summary(key: str, rows: list[ScaleResponse]) -> outcomes.OutcomeSummary | N
         return outcomes.summarise(points[1:], points[0], key)
     except ClinicalRuleError:
         return None
+
+
+@dataclass(frozen=True)
+class ScaleSnapshot:
+    """A scale on the chart: its latest response against its baseline (the first)."""
+
+    instrument: str
+    name: str
+    latest: ScaleResponse
+    baseline: ScaleResponse
+    percent_change: float | None
+    status: outcomes.ResponseStatus | None
+    in_remission: bool | None
+    """All three None for a single response or a scale without a response rule."""
+
+
+def _change(key: str, baseline: ScaleResponse, latest: ScaleResponse) -> tuple[Any, Any, Any]:
+    if latest.pk == baseline.pk or key in outcomes.NOT_OUTCOME_MEASURES:
+        return None, None, None
+    try:
+        change = outcomes.percent_change(baseline.total, latest.total)
+    except ClinicalRuleError:
+        return None, None, None
+    cutoff = outcomes.remission_cutoff(key, outcomes.OutcomeSettings())
+    return (
+        change,
+        outcomes.response_status(baseline.total, latest.total),
+        None if cutoff is None else latest.total <= cutoff[0],
+    )
+
+
+def snapshots(responses: QuerySet[ScaleResponse] | Sequence[ScaleResponse]) -> list[ScaleSnapshot]:
+    """Per scale, the baseline and latest response: one query that reads two rows per scale
+    (window functions), whatever the length of the history."""
+    if not isinstance(responses, QuerySet):
+        return []
+    order = [F("taken_at").asc(), F("id").asc()]
+    reverse = [F("taken_at").desc(), F("id").desc()]
+    rows = (
+        responses.annotate(
+            first=Window(RowNumber(), partition_by=[F("instrument")], order_by=order),
+            last=Window(RowNumber(), partition_by=[F("instrument")], order_by=reverse),
+        )
+        .filter(Q(first=1) | Q(last=1))
+        .only("instrument", "taken_at", "total", "severity", "risk")
+    )
+    ends: dict[str, dict[str, ScaleResponse]] = {}
+    for row in rows:
+        end = ends.setdefault(row.instrument, {})
+        if row.first == 1:  # type: ignore[attr-defined]
+            end["baseline"] = row
+        if row.last == 1:  # type: ignore[attr-defined]
+            end["latest"] = row
+    return [
+        ScaleSnapshot(
+            key,
+            instruments.get(key).name,
+            end["latest"],
+            end["baseline"],
+            *_change(key, end["baseline"], end["latest"]),
+        )  # fmt: skip
+        for key, end in sorted(ends.items(), key=lambda item: item[1]["baseline"].taken_at)
+    ]

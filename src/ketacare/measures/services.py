@@ -200,6 +200,19 @@ def alert_page(
     return list(rows[offset : offset + limit]), rows.count()
 
 
+@transaction.atomic
+def scale_points(actor: Actor, patient_id: Any, instrument: str) -> list[tuple[datetime, int]]:
+    """One scale's (taken_at, total) in force, oldest first: what its chart draws, and no
+    other scale's rows or columns. The read of the patient is the audited read."""
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
+    return list(
+        current_responses(actor, patient)
+        .filter(instrument=instrument)
+        .order_by("taken_at", "id")
+        .values_list("taken_at", "total")
+    )
+
+
 def open_alerts(actor: Actor, patient: Patient) -> list[SafetyAlert]:
     """Unacknowledged alerts for the care team's banner (the roles that answer for them),
     for a patient already read through the gate."""

@@ -49,8 +49,7 @@ def trajectory(request: HttpRequest, public_id: UUID, instrument: str) -> HttpRe
     if instrument not in instruments.INSTRUMENTS:
         raise Http404("No such scale.")
     actor = actor_from_request(request)
-    rows = [r for r in services.scale_history(actor, public_id) if r.instrument == instrument]
-    svg = trajectory_svg(instrument, [(r.taken_at, r.total) for r in rows])
+    svg = trajectory_svg(instrument, services.scale_points(actor, public_id, instrument))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
-from ketacare.measures.progress import progress_by_instrument
+from ketacare.measures.progress import snapshots
 from ketacare.measures.services import (
     current_responses,
     open_alerts,
@@ -168,7 +168,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "hidden_sections": _sections_hidden_from(actor.role),
         "diagnoses": diagnosis_names.named(patient.diagnosis_codes),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
-        "progress": progress_by_instrument(responses),
+        "progress": snapshots(responses),
         "open_alerts": open_alerts(actor, patient),
         "crisis": own_open_suicidality_alert(actor, patient),
     }

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.current import actor_from_request, memberships_of
 from ketacare.accounts.invitations import pending_for_user
-from ketacare.accounts.models import Membership
 from ketacare.accounts.roles import Action, Role, role_can
 
 
@@ -20,9 +19,11 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "current_clinic": actor.clinic,
         "current_role": Role(actor.role).label if actor.role else "",
-        "other_memberships": Membership.objects.filter(user_id=actor.user.pk)  # type: ignore[union-attr]
-        .exclude(clinic=actor.clinic)
-        .select_related("clinic"),
+        "other_memberships": [
+            m
+            for m in memberships_of(request)
+            if actor.clinic is None or m.clinic_id != actor.clinic.pk
+        ],
         "can_create_patient": role_can(actor.role, Action.PATIENT_CREATE) if actor.role else False,
         "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
         "can_manage_staff": role_can(actor.role, Action.STAFF_MANAGE) if actor.role else False,
