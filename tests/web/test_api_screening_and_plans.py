@@ -154,3 +154,33 @@ def test_the_forecast_is_for_the_care_team_of_the_clinic_only(world, who, expect
     assert response.status_code == expected
     if expected == 200:
         assert response.json()["status"] == "none"  # no sessions yet: nothing to forecast
+
+
+def test_the_pk_prediction_is_the_pages_at_the_charts_weight_and_seeded(world):
+    client = api_as(world.users_a["nurse"])
+    url = f"/api/patients/{world.patient_a.public_id}/pk-prediction"
+    first, again = client.get(url).json(), client.get(url).json()
+    assert first == again  # seeded: the same inputs, the same answer
+    assert first["weight_kg"] == float(world.patient_a.weight_kg) and first["dose_warning"] == ""
+    assert first["cmax_ng_ml"] == max(first["plasma_ng_ml"]) > 0
+    assert set(first["plasma_bands_ng_ml"]) >= {"p5", "p50", "p95"}
+    over = client.get(url, {"route": "iv", "dose_mg_per_kg": 5, "infusion_min": 40}).json()
+    assert "hard limit" in over["dose_warning"]
+
+
+def test_a_pk_query_with_two_doses_is_a_422_saying_which_one(world):
+    url = f"/api/patients/{world.patient_a.public_id}/pk-prediction"
+    refused = api_as(world.users_a["nurse"]).get(url, {"dose_mg_per_kg": 0.5, "dose_mg": 30})
+    assert refused.status_code == 422
+    assert "not both" in refused.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("patient", 403), ("front_desk", 403), ("nurse", 200), ("prescriber", 200),
+     ("other clinic", 404)],
+)  # fmt: skip
+def test_the_pk_prediction_is_for_prescribers_and_nurses_of_the_clinic(world, who, expected):
+    user = world.users_b["prescriber"] if who == "other clinic" else world.users_a[who]
+    response = api_as(user).get(f"/api/patients/{world.patient_a.public_id}/pk-prediction")
+    assert response.status_code == expected

@@ -15,14 +15,17 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
 from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinical.protocols import TEMPLATES, SessionKind
+from ketacare.pharmacology.routes import ALL_ROUTES
 from ketacare.treatment import plans
 from ketacare.treatment.forecast_service import ShownForecast, forecast_of
+from ketacare.treatment.pk_prediction import ROUTE_DEFAULTS, PatientPrediction, predict_for
 
 router = Router()
 
 TemplateKey = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
 KindCode = Literal[tuple(k.value for k in SessionKind)]  # type: ignore[valid-type]
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
+PKRoute = Literal[tuple(ALL_ROUTES)]  # type: ignore[valid-type]
 
 
 class PlanIn(Schema):
@@ -109,3 +112,58 @@ def forecast_out(shown: ShownForecast | None) -> dict[str, Any]:
 def get_forecast(request: HttpRequest, patient_id: UUID) -> Any:
     """Stored, or being computed: never computed per request (as on the page)."""
     return forecast_out(forecast_of(actor_from_request(request), patient_id))
+
+
+class PKQuery(Schema):
+    """The PK page's inputs; without a dose, the route's default dose as on the page."""
+
+    route: PKRoute = "iv"
+    dose_mg_per_kg: float | None = Field(None, ge=0.01, le=10)
+    dose_mg: float | None = Field(None, ge=1, le=1000)
+    infusion_min: float | None = Field(None, ge=1, le=240, description="IV only")
+    hours: float = Field(4, ge=1, le=48, description="Hours to predict")
+
+    def form_data(self) -> dict[str, Any]:
+        given = self.model_dump(exclude_none=True)
+        if self.dose_mg is None and self.dose_mg_per_kg is None:
+            given = {**ROUTE_DEFAULTS.get(self.route, {}), **given}
+        return given
+
+
+class PKOut(Schema):
+    """Predicted plasma levels (ng/mL), a model's prediction, not a measurement."""
+
+    weight_kg: float
+    basis: str
+    dose_warning: str = Field(description="Set when the dose is above the route's hard limit")
+    cmax_ng_ml: float
+    tmax_min: float
+    auc_ng_h_ml: float
+    time_in_dissociation_band_min: float | None
+    times_min: list[float]
+    plasma_ng_ml: list[float]
+    band_times_min: list[float]
+    plasma_bands_ng_ml: dict[str, list[float]] = Field(description="p5, p50, p95")
+    cmax_percentiles_ng_ml: dict[str, float]
+
+
+def pk_out(made: PatientPrediction) -> dict[str, Any]:
+    curve, band = made.prediction.curve, made.prediction.population
+    return {
+        "weight_kg": made.weight_kg, "basis": made.prediction.basis,
+        "dose_warning": made.dose_warning, "cmax_ng_ml": curve.cmax_ng_ml,
+        "tmax_min": curve.tmax_min, "auc_ng_h_ml": curve.auc_ng_h_ml,
+        "time_in_dissociation_band_min": curve.time_in_dissociation_band_min,
+        "times_min": curve.times_min.tolist(), "plasma_ng_ml": curve.plasma_ng_ml.tolist(),
+        "band_times_min": band.times_min.tolist(),
+        "plasma_bands_ng_ml": {k: v.tolist() for k, v in band.plasma_bands_ng_ml.items()},
+        "cmax_percentiles_ng_ml": band.cmax_percentiles_ng_ml,
+    }  # fmt: skip
+
+
+@router.get("/patients/{patient_id}/pk-prediction", response={200: PKOut, **ERRORS})
+def get_pk_prediction(request: HttpRequest, patient_id: UUID, query: Query[PKQuery]) -> Any:
+    """Computed per request, as the PK page computes it (seeded: the same inputs, the same
+    answer)."""
+    made = predict_for(actor_from_request(request), patient_id, query.form_data())
+    return pk_out(made)
