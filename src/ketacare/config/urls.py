@@ -6,10 +6,11 @@ from ketacare.accounts import password_views as passwords
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
 from ketacare.audit import views as audit
+from ketacare.chart import scale_history, session_start
+from ketacare.chart import views as chart
 from ketacare.clinics import views as clinics
 from ketacare.config.api import api
 from ketacare.measures import views as measures
-from ketacare.patients import views as patients
 from ketacare.screening import views as screening
 from ketacare.sessions import views as sessions
 from ketacare.treatment import plan_views
@@ -45,12 +46,12 @@ urlpatterns = [
     ),  # fmt: skip
     path("account/tokens/<int:token_id>/revoke/", account.revoke_token, name="token-revoke"),
     path("accounts/otp/verify/", accounts.otp_verify, name="otp-verify"),
-    path("patients/", patients.patient_list, name="patient-list"),
-    path("patients/new/", patients.patient_create, name="patient-create"),
-    path("patients/<uuid:public_id>/", patients.patient_chart, name="patient-chart"),
-    path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient-edit"),
-    path("patients/<uuid:public_id>/portal/", patients.portal_access, name="patient-portal-access"),
-    path("patients/<uuid:public_id>/scales/", measures.scale_history, name="scale-history"),
+    path("patients/", chart.patient_list, name="patient-list"),
+    path("patients/new/", chart.patient_create, name="patient-create"),
+    path("patients/<uuid:public_id>/", chart.patient_chart, name="patient-chart"),
+    path("patients/<uuid:public_id>/edit/", chart.patient_edit, name="patient-edit"),
+    path("patients/<uuid:public_id>/portal/", chart.portal_access, name="patient-portal-access"),
+    path("patients/<uuid:public_id>/scales/", scale_history.scale_history, name="scale-history"),
     path(
         "patients/<uuid:public_id>/scales/<slug:instrument>/new/",
         measures.record_scale,
@@ -70,7 +71,9 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan-detail"),
     path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),
     path("screenings/<uuid:screening_id>/", screening.screening_detail, name="screening-detail"),
-    path("patients/<uuid:public_id>/sessions/new/", sessions.start_session, name="session-new"),
+    path(
+        "patients/<uuid:public_id>/sessions/new/", session_start.start_session, name="session-new"
+    ),
     path("sessions/<uuid:session_id>/", sessions.session_detail, name="session-detail"),
     path("sessions/<uuid:session_id>/vitals/", sessions.add_reading, name="session-reading"),
     path("sessions/<uuid:session_id>/discharge/", sessions.discharge, name="session-discharge"),

@@ -19,26 +19,8 @@ from ketacare.measures import services
 from ketacare.measures.charts import trajectory_svg
 from ketacare.measures.entry_rules import action_to_enter
 from ketacare.measures.forms import ScaleForm
-from ketacare.measures.progress import progress_by_instrument
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.treatment.forecast_service import shown_forecast
-
-
-@login_required
-def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    actor = actor_from_request(request)
-    patient, responses = services.patient_scale_history(actor, public_id)
-    context = {
-        "patient": patient,
-        "progress": progress_by_instrument(responses),
-        "forecast": shown_forecast(actor, patient),
-        "instruments": services.instruments_to_enter(actor),
-        "correctable": services.correctable(actor, responses),
-        "open_alerts": services.open_alerts(actor, patient),
-        "crisis": services.own_open_suicidality_alert(actor, patient),
-    }
-    return render(request, "measures/history.html", context)
 
 
 # matplotlib's SVG styles its shapes with inline style attributes; this response is an

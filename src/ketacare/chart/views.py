@@ -1,4 +1,5 @@
-"""Patient pages: list with search, register, chart, edit. Thin: parse, call a service, render."""
+"""Patient pages: list with search (and alert marks), register, chart, edit. Thin: parse, call
+the services of the apps whose records they show, render."""
 
 from __future__ import annotations
 
