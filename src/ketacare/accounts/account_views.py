@@ -31,11 +31,12 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_token = services.issue_api_token(actor, request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
         form = TokenForm()
+    user_id: int = request.user.pk  # type: ignore[assignment]  # login_required: signed in
     context = {
         "form": form,
         "new_token": new_token,
-        "tokens": ApiToken.objects.filter(user_id=request.user.pk, revoked=False),
-        "sessions": UserSession.objects.filter(user_id=request.user.pk).count(),
+        "tokens": ApiToken.objects.filter(user_id=user_id, revoked=False),
+        "sessions": UserSession.objects.filter(user_id=user_id).count(),
         "token_days": settings.KETACARE_API_TOKEN_DAYS,
         "has_totp": TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).exists(),
     }

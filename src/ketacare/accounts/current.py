@@ -38,7 +38,7 @@ def client_ip(request: HttpRequest) -> str | None:
     (KETACARE_TRUSTED_PROXIES); then the rightmost hop that is not itself a trusted proxy
     is the client. Anything left of it was written by the client and may be forged.
     """
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
     if peer is None or not _is_trusted_proxy(peer):
         return peer
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -82,13 +82,13 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 
 def actor_from_request(request: HttpRequest) -> Actor:
-    cached = getattr(request, "_ketacare_actor", None)
+    cached: Actor | None = getattr(request, "_ketacare_actor", None)
     if cached is not None:
         return cached
     # A staff session waiting for its second factor acts in no clinic, with no role.
     membership = None if second_factor_pending(request) else current_membership(request)
     actor = Actor(
-        user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+        user=request.user if request.user.is_authenticated else None,
         clinic=membership.clinic if membership else None,
         role=membership.role if membership else "",
         request_id=getattr(request, "request_id", ""),

@@ -123,7 +123,7 @@ def withdraw_invitation(actor: Actor, public_id: UUID) -> Invitation:
     """The inviting clinic takes back an offer that has not been answered."""
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(public_id=public_id, clinic_id=actor.clinic.pk if actor.clinic else None)
+        .filter(public_id=public_id, clinic=actor.clinic)
         .first()
     )
     if invitation is None:

@@ -34,7 +34,7 @@ def address_is_locked(request: HttpRequest) -> bool:
     return failures_from_address(request) >= settings.KETACARE_LOGIN_FAILURES_PER_ADDRESS
 
 
-class AccountAndAddressHandler(AxesDatabaseHandler):
+class AccountAndAddressHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no types
     """axes' database handler plus a per-address limit; marks which limit was hit."""
 
     def is_locked(self, request: Any, credentials: dict[str, Any] | None = None) -> bool:

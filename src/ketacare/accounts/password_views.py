@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
@@ -104,7 +105,7 @@ class ResetConfirmView(RefusedIs422, ResetLifetimeMixin, auth_views.PasswordRese
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
 
-    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = super().dispatch(*args, **kwargs)
         if not self.validlink and response.status_code == 200:
             response.status_code = 404  # used, expired or made up: no such link, said plainly

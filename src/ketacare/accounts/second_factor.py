@@ -23,4 +23,4 @@ def second_factor_pending(request: HttpRequest) -> bool:
         return False
     is_verified = getattr(user, "is_verified", None)  # installed by django_otp's middleware
     verified = bool(is_verified()) if callable(is_verified) else False
-    return not verified and bool(user.is_clinic_staff)  # type: ignore[union-attr]
+    return not verified and bool(user.is_clinic_staff)

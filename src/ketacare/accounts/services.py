@@ -112,7 +112,7 @@ def unlock_login(actor: Actor, user_id: int) -> int:
         raise ValidationError({"user": "This person also belongs to another clinic, so the "
                                "lock lifts by itself after the cool-off (or an operator runs "
                                "`ketacare unlock`)."})  # fmt: skip
-    cleared = axes_reset(username=member.user.email)
+    cleared: int = axes_reset(username=member.user.email)
     record(actor, "update", "user", member.user_id, detail={"unlocked": cleared})
     return cleared
 

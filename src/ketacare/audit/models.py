@@ -25,7 +25,7 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit entries are append-only: update refused.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit entries are append-only: delete refused.")
 
     def for_clinic(self, clinic_id: int) -> AuditQuerySet:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -18,9 +18,13 @@ from ketacare.measures import services
 
 router = Router()
 
-InstrumentKey = Literal[tuple(INSTRUMENTS)]  # type: ignore[valid-type]
 SEVERITIES = sorted({b.label for s in INSTRUMENTS.values() for b in getattr(s, "bands", ())})
-Severity = Literal[tuple(SEVERITIES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    InstrumentKey = str
+    Severity = str
+else:
+    InstrumentKey = Literal[tuple(INSTRUMENTS)]
+    Severity = Literal[tuple(SEVERITIES)]
 Answer = Annotated[int, Field(ge=0, le=6, strict=True)]
 
 

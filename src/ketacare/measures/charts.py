@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from ketacare.clinical import instruments
 
@@ -35,7 +36,7 @@ def _drawn(instrument_key: str, points: tuple[tuple[datetime, int], ...]) -> str
         axes.text(1.01, (band.lowest + band.highest) / 2, band.label, fontsize=7,
                   color="#5b6877", va="center", transform=axes.get_yaxis_transform())  # fmt: skip
     if points:
-        dates = [when for when, _ in points]
+        dates: list[Any] = [when for when, _ in points]  # matplotlib's stubs omit date units
         totals = [total for _, total in points]
         axes.plot(dates, totals, marker="o", color="#1f5f8b", linewidth=1.8, zorder=3)
     axes.set_ylim(low - 0.5, high + 0.5)

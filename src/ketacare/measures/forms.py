@@ -16,7 +16,7 @@ class ScaleForm(forms.Form):
         optional = scale.key == "cssrs"  # the screener skips questions by design
         for item in scale.items:
             labels = scale.answer_labels
-            choices = [
+            choices: list[tuple[int | str, str]] = [
                 (value, f"{value} — {labels[value - item.min_answer]}"
                  if len(labels) == item.max_answer - item.min_answer + 1 else str(value))
                 for value in range(item.min_answer, item.max_answer + 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -27,7 +27,10 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Text200 = Annotated[str, Field(max_length=200)]
 Phone = Annotated[str, Field(max_length=24, description="7-20 digits; spaces, ()-. allowed")]
 SexCode = Literal["female", "male", "intersex", "unknown"]
-StateCode = Literal[tuple(US_STATES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    StateCode = str
+else:
+    StateCode = Literal[tuple(US_STATES)]
 WeightKg = Annotated[Decimal, Field(ge=20, le=400, decimal_places=1, description="kg")]
 Icd10Code = Annotated[str, Field(pattern=ICD10CM_PATTERN, description="ICD-10-CM, e.g. F33.2")]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import EmailValidator, RegexValidator
@@ -31,12 +32,12 @@ class Sex(models.TextChoices):
 
 
 def text(
-    max_length: int, *, validators: tuple[object, ...] = (), **kwargs: object
+    max_length: int, *, validators: tuple[Callable[[Any], None], ...] = (), **kwargs: Any
 ) -> models.CharField:  # type: ignore[type-arg]
     """A CharField that also refuses NUL (PostgreSQL cannot store it)."""
     return models.CharField(
         max_length=max_length, validators=[validate_no_nul, *validators], **kwargs
-    )  # type: ignore[arg-type]
+    )
 
 
 class Patient(models.Model):

@@ -30,7 +30,8 @@ def remember(session: Any, query: str) -> str:
     live[secrets.token_urlsafe(9)] = {"q": query, "at": now}
     newest = sorted(live.items(), key=lambda item: item[1]["at"])[-KEEP:]
     session[SESSION_KEY] = dict(newest)
-    return newest[-1][0]
+    token: str = newest[-1][0]
+    return token
 
 
 def recall(session: Any, token: str) -> str | None:
