@@ -5,8 +5,7 @@ from ketacare.accounts import invitation_views as invitation
 from ketacare.accounts import password_views as passwords
 from ketacare.accounts import staff_views as staff
 from ketacare.accounts import views as accounts
-from ketacare.audit import views as audit
-from ketacare.chart import scale_history, session_start
+from ketacare.chart import audit_log, scale_history, session_start
 from ketacare.chart import views as chart
 from ketacare.clinics import views as clinics
 from ketacare.config.api import api
@@ -84,7 +83,7 @@ urlpatterns = [
     ),
     path("sessions/<uuid:session_id>/vitals.svg", sessions.vitals_chart, name="session-vitals-svg"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
-    path("audit/", audit.audit_log, name="audit-log"),
+    path("audit/", audit_log.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),
     path("clinic/monitoring/", clinics.monitoring_limits, name="clinic-monitoring"),
     path("clinic/users/", staff.staff_list, name="staff-list"),
