@@ -197,7 +197,7 @@ def test_the_booster_decision_is_the_clinical_rule_with_the_forecast_as_evidence
     """Issue 9: the page said "booster due" (clinical rule) above "No booster due within the
     forecast". Only the clinical rule says whether a booster is due; a forecast that stays
     below the relapse line is shown as evidence, not as a second verdict."""
-    from ketacare.measures import views
+    from ketacare.chart import scale_history as views
     from ketacare.treatment.forecast_service import ShownForecast
 
     quiet = ShownForecast(ready=True, crosses_relapse_line_on=None, chart_data_uri="data:,",
