@@ -105,9 +105,9 @@ def snapshots(responses: QuerySet[ScaleResponse] | Sequence[ScaleResponse]) -> l
     ends: dict[str, dict[str, ScaleResponse]] = {}
     for row in rows:
         end = ends.setdefault(row.instrument, {})
-        if row.first == 1:  # type: ignore[attr-defined]
+        if row.first == 1:
             end["baseline"] = row
-        if row.last == 1:  # type: ignore[attr-defined]
+        if row.last == 1:
             end["latest"] = row
     return [
         ScaleSnapshot(

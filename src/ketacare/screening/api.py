@@ -4,7 +4,7 @@ the result per route is stored as shown, with each reason's source."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -27,11 +27,18 @@ from ketacare.screening import services
 
 router = Router()
 
-DiagnosisCode = Literal[tuple(d.value for d in Diagnosis)]  # type: ignore[valid-type]
-HistoryCode = Literal[tuple(h.value for h in History)]  # type: ignore[valid-type]
-HepaticCode = Literal[tuple(h.value for h in HepaticImpairment)]  # type: ignore[valid-type]
-MedicineCode = Literal[tuple(m.value for m in Medicine)]  # type: ignore[valid-type]
-StatusCode = Literal[tuple(s.value for s in EligibilityStatus)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    DiagnosisCode = str
+    HistoryCode = str
+    HepaticCode = str
+    MedicineCode = str
+    StatusCode = str
+else:
+    DiagnosisCode = Literal[tuple(d.value for d in Diagnosis)]
+    HistoryCode = Literal[tuple(h.value for h in History)]
+    HepaticCode = Literal[tuple(h.value for h in HepaticImpairment)]
+    MedicineCode = Literal[tuple(m.value for m in Medicine)]
+    StatusCode = Literal[tuple(s.value for s in EligibilityStatus)]
 CssrsRisk = Literal["none", "low", "moderate", "high"]
 
 

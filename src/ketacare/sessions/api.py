@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -21,16 +21,23 @@ from ketacare.clinical import monitoring
 from ketacare.clinical.alerts import AlertKind
 from ketacare.clinical.routes import Route
 from ketacare.clinical_input import vital_signs
-from ketacare.sessions import services
+from ketacare.sessions import predose, services
 from ketacare.sessions.models import SessionStatus
 
 router = Router()
 
-RouteCode = Literal[tuple(r.value for r in Route)]  # type: ignore[valid-type]
-Pregnancy = Literal[tuple(p.value for p in monitoring.PregnancyStatus)]  # type: ignore[valid-type]
-DecisionCode = Literal[tuple(d.value for d in monitoring.Decision)]  # type: ignore[valid-type]
-StatusCode = Literal[tuple(SessionStatus.values)]  # type: ignore[valid-type]
-AlertKindCode = Literal[tuple(k.value for k in AlertKind)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    RouteCode = str
+    Pregnancy = str
+    DecisionCode = str
+    StatusCode = str
+    AlertKindCode = str
+else:
+    RouteCode = Literal[tuple(r.value for r in Route)]
+    Pregnancy = Literal[tuple(p.value for p in monitoring.PregnancyStatus)]
+    DecisionCode = Literal[tuple(d.value for d in monitoring.Decision)]
+    StatusCode = Literal[tuple(SessionStatus.values)]
+    AlertKindCode = Literal[tuple(k.value for k in AlertKind)]
 CssrsRisk = Literal["none", "low", "moderate", "high"]
 Note = Annotated[str, Field(max_length=500)]
 
@@ -60,12 +67,12 @@ class SessionStartIn(VitalsIn):
         "", description="Prescriber only: passes a hard stop (no-go, a dose above the limit)"
     )
 
-    def to_start(self) -> services.SessionStart:
+    def to_start(self) -> predose.SessionStart:
         if (self.dose_mg is None) == (self.dose_mg_per_kg is None):
             raise ValidationError({"dose_mg": "Give the dose either in mg/kg or in mg, not both."})
         if self.infusion_minutes and self.route != Route.IV_RACEMIC.value:
             raise ValidationError({"infusion_minutes": "An infusion time applies to IV only."})
-        return services.SessionStart(
+        return predose.SessionStart(
             route=Route(self.route),
             vitals=vital_signs(self.model_dump()),
             pregnancy=monitoring.PregnancyStatus(self.pregnancy),

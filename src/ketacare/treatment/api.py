@@ -4,7 +4,7 @@ schedule as stored (the same services and gate as the pages)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -22,10 +22,17 @@ from ketacare.treatment.pk_prediction import ROUTE_DEFAULTS, PatientPrediction, 
 
 router = Router()
 
-TemplateKey = Literal[tuple(TEMPLATES)]  # type: ignore[valid-type]
-KindCode = Literal[tuple(k.value for k in SessionKind)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    TemplateKey = str
+    KindCode = str
+else:
+    TemplateKey = Literal[tuple(TEMPLATES)]
+    KindCode = Literal[tuple(k.value for k in SessionKind)]
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
-PKRoute = Literal[tuple(ALL_ROUTES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic (and the spec) can
+    PKRoute = str
+else:
+    PKRoute = Literal[tuple(ALL_ROUTES)]
 
 
 class PlanIn(Schema):
