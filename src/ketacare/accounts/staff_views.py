@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django import forms
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ketacare.accounts import invitations, services
+from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.invitations import NewMember
 from ketacare.accounts.models import Invitation
@@ -65,37 +68,44 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff.html", context, status=422 if form.errors else 200)
 
 
-@require_POST
-@login_required
-def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+def _act_then_list(
+    request: HttpRequest, act: Callable[[Actor], object], done: Callable[[Any], str]
+) -> HttpResponse:
+    """Run one staff action; its refusal or its result as a message on the users page."""
     try:
-        services.unlock_login(actor_from_request(request), user_id)
+        result = act(actor_from_request(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Login lockout cleared.")
+        messages.success(request, done(result))
     return redirect("staff-list")
+
+
+@require_POST
+@login_required
+def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _act_then_list(
+        request,
+        lambda actor: services.unlock_login(actor, user_id),
+        lambda _: "Login lockout cleared.",
+    )
 
 
 @require_POST
 @login_required
 def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        user = services.end_membership(actor_from_request(request), user_id)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{user.email} no longer belongs to this clinic.")
-    return redirect("staff-list")
+    return _act_then_list(
+        request,
+        lambda actor: services.end_membership(actor, user_id),
+        lambda user: f"{user.email} no longer belongs to this clinic.",
+    )
 
 
 @require_POST
 @login_required
 def invitation_withdraw(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
-    try:
-        invitation = invitations.withdraw_invitation(actor_from_request(request), invitation_id)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Invitation of {invitation.user.email} withdrawn.")
-    return redirect("staff-list")
+    return _act_then_list(
+        request,
+        lambda actor: invitations.withdraw_invitation(actor, invitation_id),
+        lambda invitation: f"Invitation of {invitation.user.email} withdrawn.",
+    )
