@@ -113,7 +113,12 @@ def plot_forecast(forecast: Forecast, path: str | Path, *, title: str = "Forecas
     ax.plot(forecast.observed_days, forecast.observed_scores, "o", color="black", label="observed")
     ax.axhline(forecast.relapse_score, color="#cc3311", lw=1, ls=":", label="relapse threshold")
     if forecast.booster_due_day is not None:
-        ax.axvline(forecast.booster_due_day, color="#cc3311", lw=1.5, label="booster due")
+        ax.axvline(
+            forecast.booster_due_day,
+            color="#cc3311",
+            lw=1.5,
+            label="model: back above relapse line",
+        )
     ax.set_xlabel("Days since first dose")
     ax.set_ylabel("MADRS score (0-60)")
     ax.set_ylim(0, 60)
