@@ -22,7 +22,9 @@ def _chart(world, client_as, role: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_patient_chart_names_diagnoses_and_hides_mrn_and_npi(world, client_as):
     chart = _chart(world, client_as, "patient")
-    assert "Major depressive disorder, recurrent, severe without psychotic features" in chart
+    assert (
+        "Major depressive disorder, recurrent severe without psychotic features" in chart
+    )  # CMS title
     assert "<code>F33.2</code>" not in chart
     assert "MRN" not in chart and "a-1" not in chart
     assert "NPI" not in chart and "1234567893" not in chart

@@ -38,6 +38,9 @@ def api_body(**overrides: object) -> dict[str, object]:
         ("date_of_birth", TOMORROW, "cannot be in the future"),
         ("state_of_residence", "ZZ", "valid choice"),
         ("diagnosis_codes", "F33.2, depression", "Not an ICD-10-CM code: DEPRESSION"),
+        # Well-formed but not in the CMS code set: a format check alone let these through.
+        ("diagnosis_codes", "F33.2, F99.9", "Not in the ICD-10-CM, April 2026 release"),
+        ("diagnosis_codes", "F33.20", "F33.20"),
         ("phone", "call me", "phone number"),
         ("mrn", "", "required"),
     ],
@@ -83,6 +86,7 @@ def test_duplicate_mrn_in_the_same_clinic_is_refused_on_the_mrn_field(world, cli
         ("date_of_birth", "14/03/1984"),
         ("state_of_residence", "XX"),
         ("diagnosis_codes", ["bad"]),
+        ("diagnosis_codes", ["F99.9"]),
         ("sex", "other"),
         ("first_name", "Nul\x00byte"),
     ],

@@ -23,7 +23,7 @@ from ketacare.measures.services import (
     own_open_suicidality_alert,
     patients_with_open_alerts,
 )
-from ketacare.patients import diagnosis_names, search, services
+from ketacare.patients import icd10, search, services
 from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -167,7 +167,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_plan": role_can(actor.role, Action.PLAN_CREATE),
         "can_see_plan": role_can(actor.role, Action.PLAN_VIEW),
         "hidden_sections": _sections_hidden_from(actor.role),
-        "diagnoses": diagnosis_names.named(patient.diagnosis_codes),
+        "diagnoses": icd10.named(patient.diagnosis_codes),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
         "progress": snapshots(responses),
         "open_alerts": open_alerts(actor, patient),

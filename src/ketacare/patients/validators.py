@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ketacare.clinical.dates import BIRTH_DATE
 from ketacare.clinical_input import plausible_date
+from ketacare.patients.icd10 import RELEASE, is_diagnosis_code
 
 # Weight range accepted at registration (issue #3): outside it is almost surely a typo
 # (lb for kg) and would feed every mg/kg dose calculation.
@@ -57,6 +58,12 @@ def validate_icd10_codes(value: list[str]) -> None:
     if bad:
         raise ValidationError(
             f"Not an ICD-10-CM code: {', '.join(bad)}. Expected a form like F33.2 or F32.A."
+        )
+    unknown = [c for c in value if not is_diagnosis_code(c)]
+    if unknown:
+        raise ValidationError(
+            f"Not in the {RELEASE}: {', '.join(unknown)}. Check the code, e.g. F33.2 "
+            "(major depressive disorder, recurrent, severe without psychotic features)."
         )
 
 
