@@ -41,6 +41,10 @@ API_BODY = {
     "failed_adequate_antidepressant_trials": 2,
     "template": "iv-induction",
     "start_on": "2030-01-07",
+    # a medicine, an allergy, and a reason to stop or remove one
+    "name": "x",
+    "substance": "x",
+    "reason": "x",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
@@ -57,6 +61,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     """One object of each kind in clinic A or B, made through the real pages and API."""
     from ketacare.accounts.models import ApiToken, Invitation, User
     from ketacare.measures.models import SafetyAlert, ScaleResponse
+    from ketacare.medications.models import Allergy, Medication
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
     from ketacare.treatment.models import TreatmentPlan
@@ -99,6 +104,10 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         f"/patients/{p}/plans/new/",
         {"template": "iv-induction", "start_on": str(timezone.localdate() + timedelta(days=30))},
     )
+    nurse.post(f"/api/patients/{p}/medications", json.dumps({"name": "sertraline"}),
+               content_type="application/json")  # fmt: skip
+    nurse.post(f"/api/patients/{p}/allergies", json.dumps({"substance": "latex"}),
+               content_type="application/json")  # fmt: skip
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -115,6 +124,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "token_id": token.pk,
         "invitation_id": Invitation.objects.get(clinic=clinic).public_id,
         "plan_id": TreatmentPlan.objects.get(patient=patient).public_id,
+        "medication_id": Medication.objects.get(patient=patient).public_id,
+        "allergy_id": Allergy.objects.get(patient=patient).public_id,
         "instrument": "phq9",  # not an object: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
         "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),
@@ -124,7 +135,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
-                "session_id", "plan_id")  # fmt: skip
+                "session_id", "plan_id", "medication_id", "allergy_id")  # fmt: skip
 
 
 @pytest.fixture

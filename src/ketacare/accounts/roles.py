@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     PLAN_VIEW = "plan.view", "See treatment plans and their schedule"
     PLAN_CREATE = "plan.create", "Create a treatment plan"
     MONITORING_LIMITS_SET = "monitoring.limits", "Set the clinic's stricter monitoring limits"
+    MEDICATION_VIEW = "medication.view", "See the medication list and allergies"
+    MEDICATION_RECORD = "medication.record", "Record medicines and allergies"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -61,6 +63,7 @@ _CARE_TEAM = (
     Action.SCREENING_VIEW,
     Action.SESSION_VIEW,
     Action.PLAN_VIEW,
+    Action.MEDICATION_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.records, the gate).
@@ -87,6 +90,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DOSE_OVERRIDE,
             Action.PLAN_CREATE,
             Action.MONITORING_LIMITS_SET,
+            Action.MEDICATION_RECORD,
             *_CARE_TEAM,
         }
     ),
@@ -97,6 +101,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
+            Action.MEDICATION_RECORD,
             *_CARE_TEAM,
         }
     ),
@@ -113,7 +118,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     # Patients fill in their own self-report scales (dated when sent, correcting only their
     # own entries), see their scores and their plan (their record only).
     Role.PATIENT: frozenset(
-        {Action.PATIENT_VIEW, Action.SCALE_VIEW, Action.SCALE_SELF_REPORT, Action.PLAN_VIEW}
+        {
+            Action.PATIENT_VIEW,
+            Action.SCALE_VIEW,
+            Action.SCALE_SELF_REPORT,
+            Action.PLAN_VIEW,
+            Action.MEDICATION_VIEW,
+        }
     ),
 }
 

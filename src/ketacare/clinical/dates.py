@@ -29,6 +29,8 @@ BIRTH_DATE = DateRange(days_back=130 * 366, days_ahead=0)
 RATING_DATE = DateRange(days_back=10 * 366, days_ahead=1)
 """A scale transcribed from paper history (up to 10 years back), never one from tomorrow
 (a day ahead absorbs time zones)."""
+MEDICATION_DATE = DateRange(days_back=130 * 366, days_ahead=1)
+"""When a medicine was started or stopped: within a lifetime, never after tomorrow."""
 PLAN_START = DateRange(days_back=0, days_ahead=366)
 """A course is planned from today up to a year ahead."""
 

@@ -6,6 +6,7 @@ from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.measures.api import router as measures_router
+from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
 from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
@@ -28,4 +29,5 @@ api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("", measures_router, tags=["rating scales"])
 api.add_router("", sessions_router, tags=["dosing sessions"])
 api.add_router("", screening_router, tags=["screening"])
+api.add_router("", medications_router, tags=["medications"])
 api.add_router("", treatment_router, tags=["treatment plans"])

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ketacare.measures",
     "ketacare.treatment",
     "ketacare.screening",
+    "ketacare.medications",
     "ketacare.sessions",
     "ketacare.audit",
     "ketacare.api",

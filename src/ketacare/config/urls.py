@@ -10,6 +10,7 @@ from ketacare.chart import views as chart
 from ketacare.clinics import views as clinics
 from ketacare.config.api import api
 from ketacare.measures import views as measures
+from ketacare.medications import views as medications
 from ketacare.screening import views as screening
 from ketacare.sessions import views as sessions
 from ketacare.treatment import plan_views
@@ -66,6 +67,23 @@ urlpatterns = [
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
+    path(
+        "patients/<uuid:public_id>/medications/",
+        medications.medication_list,
+        name="medication-list",
+    ),
+    path(
+        "patients/<uuid:public_id>/medications/add/",
+        medications.add_medication,
+        name="medication-add",
+    ),
+    path("patients/<uuid:public_id>/allergies/add/", medications.add_allergy, name="allergy-add"),
+    path(
+        "medications/<uuid:medication_id>/stop/",
+        medications.stop_medication,
+        name="medication-stop",
+    ),
+    path("allergies/<uuid:allergy_id>/remove/", medications.remove_allergy, name="allergy-remove"),
     path("patients/<uuid:public_id>/plans/new/", plan_views.new_plan, name="plan-new"),
     path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan-detail"),
     path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),

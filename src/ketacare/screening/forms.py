@@ -45,6 +45,7 @@ class ScreeningForm(forms.Form):
     medicines = forms.MultipleChoiceField(
         choices=_choices(Medicine), widget=forms.CheckboxSelectMultiple, required=False,
         label="Current medicines",
+        help_text="Ticked from the medication list; check them against what the patient takes.",
     )  # fmt: skip
     benzodiazepine_diazepam_equivalent_mg = forms.FloatField(
         required=False, min_value=0, max_value=200,

@@ -13,6 +13,7 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.measures.services import open_alerts
+from ketacare.medications.services import current_medicine_classes
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.screening import services
@@ -26,6 +27,8 @@ def new_screening(request: HttpRequest, public_id: UUID) -> HttpResponse:
     initial = {
         "hepatic_impairment": "none",
         "latest_cssrs_risk": services.latest_cssrs_risk(actor, patient),
+        # from the medication list: the clinician confirms or corrects
+        "medicines": sorted(current_medicine_classes(actor, patient)),
     }
     form = ScreeningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,113 @@
+"""The medication-list page: current and past medicines, allergies, and the forms to change
+them (for roles that may). Refused writes re-render the page with the field's message (422)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.roles import Action, role_can
+from ketacare.medications import services
+from ketacare.medications.forms import AllergyForm, MedicationForm, RemoveForm, StopForm
+from ketacare.medications.models import Allergy, Medication
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
+
+
+def _page(
+    request: HttpRequest,
+    actor: Actor,
+    patient: Patient,
+    status: int = 200,
+    *,
+    medication_form: Form | None = None,
+    allergy_form: Form | None = None,
+    problem: tuple[Medication | Allergy, Form] | None = None,
+) -> HttpResponse:
+    """`problem`: a row's refused stop/remove, shown beside that row."""
+    context: dict[str, Any] = {
+        "patient": patient,
+        "medications": services.medications_of(actor, patient),
+        "allergies": services.allergies_of(actor, patient, removed=True),
+        "can_record": role_can(actor.role, Action.MEDICATION_RECORD),
+        "medication_form": medication_form or MedicationForm(prefix="med"),
+        "allergy_form": allergy_form or AllergyForm(prefix="allergy"),
+        "problem": problem,
+    }
+    return render(request, "medications/list.html", context, status=status)
+
+
+@login_required
+def medication_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    return _page(request, actor, get_for(actor, Patient, public_id, Action.MEDICATION_VIEW))
+
+
+def _save(form: Form, save: Any) -> bool:
+    """Run the service on a valid form; its ValidationError lands on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def add_medication(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = MedicationForm(request.POST, prefix="med")
+    if _save(form, lambda: services.add_medication(actor, public_id, form.entry())):
+        return redirect("medication-list", public_id=public_id)
+    patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
+    return _page(request, actor, patient, 422, medication_form=form)
+
+
+@login_required
+@require_POST
+def add_allergy(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    form = AllergyForm(request.POST, prefix="allergy")
+    if _save(form, lambda: services.add_allergy(actor, public_id, form.entry())):
+        return redirect("medication-list", public_id=public_id)
+    patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
+    return _page(request, actor, patient, 422, allergy_form=form)
+
+
+@login_required
+@require_POST
+def stop_medication(request: HttpRequest, medication_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    medication = get_for(actor, Medication, medication_id, Action.MEDICATION_RECORD)
+    form = StopForm(request.POST)
+
+    def stop() -> None:
+        data = form.cleaned_data
+        services.stop_medication(actor, medication_id, data["stopped_on"], data["reason"])
+
+    if _save(form, stop):
+        return redirect("medication-list", public_id=medication.patient.public_id)
+    return _page(request, actor, medication.patient, 422, problem=(medication, form))
+
+
+@login_required
+@require_POST
+def remove_allergy(request: HttpRequest, allergy_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    allergy = get_for(actor, Allergy, allergy_id, Action.MEDICATION_RECORD)
+    form = RemoveForm(request.POST)
+    if _save(form, lambda: services.remove_allergy(actor, allergy_id, form.cleaned_data["reason"])):
+        return redirect("medication-list", public_id=allergy.patient.public_id)
+    return _page(request, actor, allergy.patient, 422, problem=(allergy, form))
