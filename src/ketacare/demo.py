@@ -15,8 +15,8 @@ from django.db import transaction
 from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Role
+from ketacare.accounts.services.clinic import create_clinic
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.services import create_clinic
 from ketacare.demo_history import load_history
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ketacare.accounts.actor import system_actor
 from ketacare.accounts.models import ApiToken, Invitation, Membership
-from ketacare.accounts.services import create_user
+from ketacare.accounts.services.users import create_user
 from ketacare.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -106,7 +106,7 @@ def test_the_email_is_sent_after_the_response_so_timing_does_not_tell(nurse):
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.db import SessionStore
 
-    from ketacare.accounts.password_views import ResetRequestView
+    from ketacare.accounts.views.passwords import ResetRequestView
 
     request = RequestFactory().post(reverse("password-reset"), {"email": nurse.email})
     request._dont_enforce_csrf_checks = True

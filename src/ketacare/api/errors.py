@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
-from ketacare.audit.denials import record_denial
+from ketacare.accounts.denials import record_denial
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.web.unavailable import DATABASE_UNAVAILABLE, unavailable_response
 

@@ -3,12 +3,12 @@ case's transaction. Checking the chain is `audit.verification`."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
 
-from ketacare.accounts.actor import Actor, system_actor
 from ketacare.audit import keyring
 from ketacare.audit.models import AuditAction, AuditChainHead, AuditEntry
 from ketacare.audit.verification import (  # noqa: F401 - verify_chain's old home, still imported
@@ -19,8 +19,43 @@ from ketacare.audit.verification import (  # noqa: F401 - verify_chain's old hom
 )
 
 
+class _Row(Protocol):
+    @property
+    def pk(self) -> Any: ...
+
+
+class AuditedActor(Protocol):
+    """Who acted, as the log keeps it: `accounts.actor.Actor` in the apps. The log sits below
+    the accounts that write to it, so it asks for the shape, not the class."""
+
+    @property
+    def user(self) -> _Row | None: ...
+    @property
+    def clinic(self) -> _Row | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def ip(self) -> str | None: ...
+    @property
+    def label(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _KeyingActor:
+    """The chain itself, keying its first entry (no user, no clinic)."""
+
+    user: None = None
+    clinic: None = None
+    role: str = "system"
+    request_id: str = "audit-key"
+    ip: str | None = None
+    label: str = "system"
+
+
 def record(
-    actor: Actor,
+    actor: AuditedActor,
     action: str,
     object_type: str,
     object_id: object = "",
@@ -57,7 +92,7 @@ def record(
     return entry
 
 
-def _clinic_id(actor: Actor) -> int | None:
+def _clinic_id(actor: AuditedActor) -> int | None:
     return actor.clinic.pk if actor.clinic is not None else None
 
 
@@ -83,7 +118,7 @@ def _save(head: AuditChainHead) -> None:
     )
 
 
-def _change_key(head: AuditChainHead, actor: Actor, new_key_id: str) -> AuditEntry:
+def _change_key(head: AuditChainHead, actor: AuditedActor, new_key_id: str) -> AuditEntry:
     """The `audit_key` entry that names the new key; it is the first one made with it."""
     entry = AuditEntry(
         user_email=actor.label,
@@ -102,7 +137,7 @@ class KeyChangeRefused(Exception):
     pass
 
 
-def rotate_key(actor: Actor, to_key_id: str | None = None) -> AuditEntry:
+def rotate_key(actor: AuditedActor, to_key_id: str | None = None) -> AuditEntry:
     """Make a new key (or `to_key_id`, already in the ring) the chain's key from now on.
 
     The ring file is written first: if the database write then fails, the key is kept and
@@ -135,7 +170,7 @@ def add_key() -> str:
 def _start_keying(head: AuditChainHead) -> AuditEntry:
     """The first keyed entry: it names the ring's active key and, by its HMAC over the previous
     hash, vouches for any entries written before keying (plain SHA-256)."""
-    return _change_key(head, system_actor(reason="audit-key"), keyring.load().active)
+    return _change_key(head, _KeyingActor(), keyring.load().active)
 
 
 def seal_legacy_entries() -> AuditEntry | None:

@@ -113,7 +113,7 @@ def cmd_createclinic(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from ketacare.accounts.actor import system_actor
-    from ketacare.clinics.services import create_clinic
+    from ketacare.accounts.services.clinic import create_clinic
 
     try:
         clinic = create_clinic(
@@ -137,9 +137,9 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from ketacare.accounts.actor import system_actor
-    from ketacare.accounts.invitations import invite
     from ketacare.accounts.models import User
-    from ketacare.accounts.services import create_user
+    from ketacare.accounts.services.invitations import invite
+    from ketacare.accounts.services.users import create_user
     from ketacare.clinics.models import Clinic
 
     clinic = Clinic.objects.filter(slug=args.clinic).first()
@@ -166,7 +166,7 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
     setup_django()
     from ketacare.accounts.actor import system_actor
     from ketacare.accounts.models import User
-    from ketacare.accounts.services import issue_api_token
+    from ketacare.accounts.services.users import issue_api_token
 
     user = User.objects.filter(email__iexact=args.email).first()
     if user is None:

@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Next to the view: a key's answer is stored in the same transaction as the write.
     "ketacare.api.idempotency.IdempotencyMiddleware",
-    "ketacare.audit.denials.DeniedAccessAuditMiddleware",
+    "ketacare.accounts.denials.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "ketacare.config.urls"

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from ketacare.accounts import account_views as account
-from ketacare.accounts import invitation_views as invitation
-from ketacare.accounts import password_views as passwords
-from ketacare.accounts import staff_views as staff
-from ketacare.accounts import views as accounts
+from ketacare.accounts.views import account, passwords, staff
+from ketacare.accounts.views import clinic as clinics
+from ketacare.accounts.views import invitations as invitation
+from ketacare.accounts.views import signin as accounts
 from ketacare.chart import audit_log, scale_history, session_start
 from ketacare.chart import views as chart
-from ketacare.clinics import views as clinics
 from ketacare.config.api import api
 from ketacare.measures import views as measures
 from ketacare.medications import views as medications

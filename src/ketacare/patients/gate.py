@@ -12,7 +12,7 @@ The read is audited once per object per request (a page that reads a patient in 
 again in a service writes one entry), and an entry lost with a rolled-back transaction is
 written again by the next read (so a 422 re-render after a refused write is audited).
 
-A refusal carries the clinic the probed object belongs to; `audit.denials` logs it there.
+A refusal carries the clinic the probed object belongs to; `accounts.denials` logs it there.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def list_patients(actor: Actor, query: str = "", limit: int = 50, offset: int = 
 def give_portal_access(actor: Actor, public_id: Any, email: str, password: str) -> Patient:
     """Create the patient's own login (role patient) and link it to this record."""
     from ketacare.accounts.models import Membership, User
-    from ketacare.accounts.services import create_user
+    from ketacare.accounts.services.users import create_user
 
     patient = get_for(actor, Patient, public_id, Action.PORTAL_INVITE)
     if patient.user_id is not None:

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from ketacare.accounts.current import actor_from_request, memberships_of
-from ketacare.accounts.invitations import pending_for_user
 from ketacare.accounts.roles import Action, Role, role_can
+from ketacare.accounts.services.invitations import pending_for_user
 
 
 def clinic_context(request: HttpRequest) -> dict[str, Any]:

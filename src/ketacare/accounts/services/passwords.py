@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import User, UserSession
-from ketacare.accounts.services import end_all_sessions
+from ketacare.accounts.services.users import end_all_sessions
 from ketacare.audit.services import record
 
 

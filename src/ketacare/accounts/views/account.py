@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ketacare.accounts import services
 from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.forms import TokenForm
 from ketacare.accounts.models import ApiToken, UserSession
 from ketacare.accounts.roles import ActionDenied, Role
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Token name", help_text="e.g. lab integration")
+from ketacare.accounts.services import users
 
 
 @login_required
@@ -29,7 +25,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and actor.role == Role.PATIENT:
         raise ActionDenied("API tokens are for the clinic's staff and its systems.")
     if request.method == "POST" and form.is_valid():
-        new_token = services.issue_api_token(actor, request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        new_token = users.issue_api_token(actor, request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
         form = TokenForm()
     user_id: int = request.user.pk  # type: ignore[assignment]  # login_required: signed in
     context = {
@@ -46,6 +42,6 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    services.revoke_api_token(actor_from_request(request), request.user, token_id)  # type: ignore[arg-type]
+    users.revoke_api_token(actor_from_request(request), request.user, token_id)  # type: ignore[arg-type]
     messages.success(request, "Token revoked.")
     return redirect("account")

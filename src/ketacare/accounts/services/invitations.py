@@ -19,7 +19,7 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import Invitation, Membership, User, invitation_expiry
 from ketacare.accounts.roles import Action, OutOfReach, Role, require
-from ketacare.accounts.services import create_user
+from ketacare.accounts.services.users import create_user
 from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 

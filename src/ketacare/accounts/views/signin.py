@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.forms import EmailLoginForm, TOTPCodeForm
 from ketacare.accounts.redirects import safe_next
-from ketacare.accounts.services import end_all_sessions
+from ketacare.accounts.services.users import end_all_sessions
 
 
 class EmailLoginView(LoginView):

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,26 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ketacare.accounts import invitations, services
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
-from ketacare.accounts.invitations import NewMember
+from ketacare.accounts.forms import AddMemberForm
 from ketacare.accounts.models import Invitation
 from ketacare.accounts.roles import Role
-
-
-class AddMemberForm(forms.Form):
-    email = forms.EmailField()
-    full_name = forms.CharField(max_length=200, required=False, label="Full name")
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        required=False,
-        label="Initial password",
-        help_text="For a new account: at least 12 characters; tell it to the person over a "
-        "separate channel. Someone who already has a KetaCare account is invited instead, "
-        "keeps their password, and joins when they accept.",
-    )
+from ketacare.accounts.services import invitations, users
+from ketacare.accounts.services.invitations import NewMember
 
 
 def _added_message(result: object, data: dict[str, str]) -> str:
@@ -47,7 +33,7 @@ def _added_message(result: object, data: dict[str, str]) -> str:
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    members = list(services.members_for(actor).order_by("role", "user__email"))
+    members = list(users.members_for(actor).order_by("role", "user__email"))
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -60,8 +46,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             return redirect("staff-list")
     context = {
         "members": members,
-        "locked": services.locked_out_emails([m.user.email for m in members]),
-        "shared": services.shared_user_ids(actor, [m.user_id for m in members]),
+        "locked": users.locked_out_emails([m.user.email for m in members]),
+        "shared": users.shared_user_ids(actor, [m.user_id for m in members]),
         "invitations": invitations.pending_for_clinic(actor).order_by("created_at"),
         "form": form,
     }
@@ -86,7 +72,7 @@ def _act_then_list(
 def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     return _act_then_list(
         request,
-        lambda actor: services.unlock_login(actor, user_id),
+        lambda actor: users.unlock_login(actor, user_id),
         lambda _: "Login lockout cleared.",
     )
 
@@ -96,7 +82,7 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
     return _act_then_list(
         request,
-        lambda actor: services.end_membership(actor, user_id),
+        lambda actor: users.end_membership(actor, user_id),
         lambda user: f"{user.email} no longer belongs to this clinic.",
     )
 

@@ -17,11 +17,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from ketacare.accounts import password_services
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.after_response import send_after_response
 from ketacare.accounts.current import actor_from_request, client_ip
 from ketacare.accounts.models import User
+from ketacare.accounts.services import passwords
 
 
 def _actor_for(request: HttpRequest, user: User | None) -> Actor:
@@ -56,7 +56,7 @@ class ChangePasswordView(RefusedIs422, auth_views.PasswordChangeView):
         old_key = session.session_key or ""
         response = super().form_valid(form)  # saves, then keeps this session under a new key
         actor = actor_from_request(self.request)
-        password_services.password_changed(actor, form.user, old_key, session.session_key or "")
+        passwords.password_changed(actor, form.user, old_key, session.session_key or "")
         messages.success(
             self.request, "Password changed. Your other sessions and all API tokens have ended."
         )
@@ -86,7 +86,7 @@ class ResetRequestForm(PasswordResetForm):
         }
         subject = "".join(loader.render_to_string("accounts/email/reset_subject.txt").splitlines())
         body = loader.render_to_string("accounts/email/reset_body.txt", context, request)
-        password_services.reset_requested(_actor_for(request, user), user)
+        passwords.reset_requested(_actor_for(request, user), user)
         if user is not None:
             send_after_response(EmailMultiAlternatives(subject, body, None, [user.email]))
 
@@ -113,7 +113,7 @@ class ResetConfirmView(RefusedIs422, ResetLifetimeMixin, auth_views.PasswordRese
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        password_services.password_was_reset(_actor_for(self.request, form.user), form.user)
+        passwords.password_was_reset(_actor_for(self.request, form.user), form.user)
         return response
 
 

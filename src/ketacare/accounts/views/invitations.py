@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ketacare.accounts import invitations
 from ketacare.accounts.current import SESSION_CLINIC_KEY, actor_from_request
+from ketacare.accounts.services import invitations
 
 
 @login_required

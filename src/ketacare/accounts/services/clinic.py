@@ -1,0 +1,105 @@
+"""The clinic's own use cases: create it, change its details, tighten its monitoring limits.
+They sit in accounts, above `clinics` (the tenant's tables), because each one is an actor's
+act checked against the role table and audited."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, require
+from ketacare.audit.services import record
+from ketacare.clinical.clinic_settings import (
+    DEFAULT_MONITORING,
+    MonitoringSettings,
+    stricter_only_fields,
+)
+from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinics.models import Clinic, MonitoringLimits
+from ketacare.clinics.monitoring_limits import monitoring_settings
+
+
+@transaction.atomic
+def create_clinic(
+    actor: Actor,
+    name: str,
+    *,
+    time_zone: str = "America/New_York",
+    licensed_states: list[str] | None = None,
+    address: str = "",
+    slug: str | None = None,
+) -> Clinic:
+    clinic = Clinic(
+        name=name,
+        slug=slug or slugify(name)[:60],
+        time_zone=time_zone,
+        licensed_states=[s.upper() for s in licensed_states or []],
+        address=address,
+    )
+    clinic.full_clean()
+    clinic.save()
+    record(actor, "create", "clinic", clinic.pk, clinic_id=clinic.pk)
+    return clinic
+
+
+@transaction.atomic
+def update_clinic(actor: Actor, data: dict[str, object]) -> Clinic:
+    """Change the actor's own clinic (the admin page never names another clinic)."""
+    require(actor, Action.STAFF_MANAGE)
+    assert actor.clinic is not None
+    clinic = Clinic.objects.select_for_update().get(pk=actor.clinic.pk)
+    allowed = {"name", "address", "time_zone", "licensed_states"}
+    changed = {}
+    for name, value in data.items():
+        if name in allowed and getattr(clinic, name) != value:
+            changed[name] = {"from": getattr(clinic, name), "to": value}
+            setattr(clinic, name, value)
+    clinic.full_clean()
+    clinic.save()
+    record(actor, "update", "clinic", clinic.pk, clinic_id=clinic.pk, detail={"changed": changed})
+    return clinic
+
+
+def _field_named_in(message: str) -> str:
+    return next((name for name in stricter_only_fields() if name in message), "__all__")
+
+
+@transaction.atomic
+def set_monitoring_limits(actor: Actor, values: dict[str, Any]) -> MonitoringLimits:
+    """Store the clinic's limits; a looser one is refused naming its field."""
+    require(actor, Action.MONITORING_LIMITS_SET)
+    assert actor.clinic is not None
+    chosen = {name: values[name] for name in stricter_only_fields() if name in values}
+    try:
+        settings = MonitoringSettings(**chosen)
+    except ClinicalRuleError as exc:
+        raise ValidationError({_field_named_in(str(exc)): str(exc)}) from exc
+    defaults = asdict(DEFAULT_MONITORING)
+    tightened = {
+        f.name: getattr(settings, f.name)
+        for f in fields(settings)
+        if f.name in chosen and getattr(settings, f.name) != defaults[f.name]
+    }
+    before = monitoring_settings(actor.clinic.pk)
+    limits = MonitoringLimits.objects.create(
+        clinic=actor.clinic, limits=tightened, set_by=actor.user
+    )
+    changed = {
+        name: {"from": getattr(before, name), "to": getattr(settings, name)}
+        for name in chosen
+        if getattr(before, name) != getattr(settings, name)
+    }
+    record(
+        actor,
+        "update",
+        "monitoring_limits",
+        limits.pk,
+        clinic_id=actor.clinic.pk,
+        detail={"changed": changed},
+    )
+    return limits
