@@ -108,8 +108,8 @@ def test_stopping_before_the_start_is_refused_and_stopping_keeps_the_entry(world
 def test_an_allergy_is_removed_only_with_a_reason_and_stays_on_record(world, client_as):
     client = client_as(world.users_a["prescriber"])
     p = world.patient_a.public_id
-    response = client.post(reverse("allergy-add", args=[p]),
-                           {"allergy-substance": "penicillin", "allergy-reaction": "hives"})  # fmt: skip
+    body = {"allergy-substance": "penicillin", "allergy-reaction": "hives"}
+    response = client.post(reverse("allergy-add", args=[p]), body)
     assert response.status_code == 302
     allergy = Allergy.objects.get()
     url = reverse("allergy-remove", args=[allergy.public_id])
