@@ -89,3 +89,25 @@ def test_pages_without_a_patient_have_no_banner(world, client_as):
 )
 def test_age_counts_whole_years_turning_on_the_birthday(born, today, age):
     assert age_on(born, today) == age
+
+
+def test_the_chart_puts_clinical_sections_first_and_draws_the_trajectory_with_doses(
+    world, client_as
+):
+    from ketacare.measures.charts import trajectory_svg
+
+    patient = world.patient_a
+    nurse = client_as(world.users_a["nurse"])
+    nurse.post(f"/api/patients/{patient.public_id}/scales",
+               json.dumps({"instrument": "phq9", "answers": [1] * 9}),
+               content_type="application/json")  # fmt: skip
+    html = nurse.get(reverse("patient-chart", args=[patient.public_id])).content.decode()
+    order = [html.index(f'data-testid="{s}"') for s in ("chart-plan", "chart-scales", "diagnoses")]
+    assert order == sorted(order)
+    assert html.index('data-testid="chart-scales"') < html.index("<h2>Contact</h2>")
+    assert 'data-testid="chart-trajectory"' in html and "with dosing sessions marked" in html
+    when = timezone.now()
+    marked = trajectory_svg("phq9", [(when, 9)], [when - timedelta(days=1)])
+    assert "dosing session" in marked and "dosing session" not in trajectory_svg(
+        "phq9", [(when, 9)]
+    )

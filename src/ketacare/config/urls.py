@@ -4,7 +4,7 @@ from ketacare.accounts.views import account, passwords, staff
 from ketacare.accounts.views import clinic as clinics
 from ketacare.accounts.views import invitations as invitation
 from ketacare.accounts.views import signin as accounts
-from ketacare.chart import audit_log, scale_history, session_start
+from ketacare.chart import audit_log, scale_history, session_start, trajectory
 from ketacare.chart import views as chart
 from ketacare.config.api import api
 from ketacare.measures import views as measures
@@ -57,7 +57,7 @@ urlpatterns = [
     ),
     path(
         "patients/<uuid:public_id>/scales/<slug:instrument>.svg",
-        measures.trajectory,
+        trajectory.trajectory,
         name="scale-trajectory",
     ),
     path("scales/<uuid:response_id>/correct/", measures.amend_scale, name="scale-amend"),

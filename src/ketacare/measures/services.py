@@ -201,10 +201,9 @@ def alert_page(
 
 
 @transaction.atomic
-def scale_points(actor: Actor, patient_id: Any, instrument: str) -> list[tuple[datetime, int]]:
+def scale_points(actor: Actor, patient: Patient, instrument: str) -> list[tuple[datetime, int]]:
     """One scale's (taken_at, total) in force, oldest first: what its chart draws, and no
-    other scale's rows or columns. The read of the patient is the audited read."""
-    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
+    other scale's rows or columns, for a patient the caller read through the gate."""
     return list(
         current_responses(actor, patient)
         .filter(instrument=instrument)

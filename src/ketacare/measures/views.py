@@ -16,7 +16,6 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.redirects import safe_next
 from ketacare.clinical import instruments
 from ketacare.measures import services
-from ketacare.measures.charts import trajectory_svg
 from ketacare.measures.entry_rules import action_to_enter
 from ketacare.measures.forms import ScaleForm
 from ketacare.patients.gate import get_for
@@ -26,15 +25,6 @@ from ketacare.patients.models import Patient
 # matplotlib's SVG styles its shapes with inline style attributes; this response is an
 # image (loaded by <img>, no script can run), so inline styles are allowed for it alone.
 @csp_override({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
-@login_required
-def trajectory(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
-    if instrument not in instruments.INSTRUMENTS:
-        raise Http404("No such scale.")
-    actor = actor_from_request(request)
-    svg = trajectory_svg(instrument, services.scale_points(actor, public_id, instrument))
-    return HttpResponse(svg, content_type="image/svg+xml")
-
-
 @login_required
 def record_scale(request: HttpRequest, public_id: UUID, instrument: str) -> HttpResponse:
     actor = actor_from_request(request)

@@ -3,7 +3,7 @@ signs (in-session alerts), discharge (readiness). The rules are the clinical cor
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -291,6 +291,13 @@ def discharge(
         },
     )
     return readiness
+
+
+def dose_times(actor: Actor, patient: Patient) -> list[datetime]:
+    """When each dosing session started, for marking doses on a symptom chart; empty for a
+    role that may not see sessions. The patient is already an audited read."""
+    rows = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)
+    return list(rows.order_by("started_at").values_list("started_at", flat=True))
 
 
 def recent_sessions(actor: Actor, patient: Patient, limit: int = 10) -> list[DosingSession]:
