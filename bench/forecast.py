@@ -25,7 +25,7 @@ import json, resource, sys, time
 from datetime import datetime, timedelta, timezone
 import numpy as np
 from ketacare.pharmacology import forecast as engine
-from ketacare.treatment.forecast import SessionDose, forecast_history, patient_forecast
+from ketacare.treatment.patient_forecast import SessionDose, forecast_history, patient_forecast
 
 days, chunked = int(sys.argv[1]), sys.argv[2] == "chunked"
 now = datetime(2026, 11, 30, 10, tzinfo=timezone.utc)

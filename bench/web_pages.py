@@ -71,7 +71,7 @@ def build_patients():  # type: ignore[no-untyped-def]
     from tests.history import add_history
 
     from ketacare.patients.models import Patient
-    from ketacare.treatment.forecast_service import request_forecast
+    from ketacare.treatment.services.forecast import request_forecast
 
     clinic, users, _ = make_clinic_world("bench", "Zero")
     patients = {}

@@ -21,7 +21,7 @@ def two_year_record(transactional_db):  # type: ignore[no-untyped-def]
     users["prescriber"].set_password(PASSWORD)
     users["prescriber"].save()
     add_history(patient, users["nurse"], 730)
-    from ketacare.treatment.forecast_service import request_forecast
+    from ketacare.treatment.services.forecast import request_forecast
 
     request_forecast(patient)
     run_background_tasks()

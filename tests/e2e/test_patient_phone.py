@@ -20,7 +20,7 @@ def demo_patient(transactional_db):  # type: ignore[no-untyped-def]
     from ketacare.accounts.models import User
     from ketacare.accounts.roles import Role
     from ketacare.demo import DEMO_USERS, load_demo
-    from ketacare.treatment import plans
+    from ketacare.treatment.services import plans
     from tests.conftest import actor_for
 
     load_demo(patients=3)

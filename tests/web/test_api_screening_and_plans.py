@@ -118,7 +118,7 @@ def test_each_role_reaches_screening_and_plans_as_the_role_table_says(world, who
 
 
 def test_the_forecast_is_read_as_stored_never_computed_by_the_request(world, monkeypatch):
-    from ketacare.treatment import forecast_service
+    from ketacare.treatment.services import forecast as forecast_service
     from tests.tasks import run_background_tasks
     from tests.web.test_forecast import add_infusions, add_madrs
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ketacare.measures import services as measures
 from ketacare.sessions.models import DosingSession, SessionStatus
-from ketacare.treatment.forecast import SessionDose, regimen_from
+from ketacare.treatment.patient_forecast import SessionDose, regimen_from
 from tests.conftest import actor_for
 from tests.tasks import run_background_tasks
 
@@ -118,7 +118,11 @@ def _twice_weekly(now, days):  # type: ignore[no-untyped-def]
 
 
 def test_a_course_longer_than_the_models_memory_is_forecast_from_its_recent_part():
-    from ketacare.treatment.forecast import DOSE_MEMORY_DAYS, SCORE_HISTORY_DAYS, forecast_history
+    from ketacare.treatment.patient_forecast import (
+        DOSE_MEMORY_DAYS,
+        SCORE_HISTORY_DAYS,
+        forecast_history,
+    )
 
     now = timezone.now()
     doses = _twice_weekly(now, 730)
@@ -138,7 +142,7 @@ def test_a_course_longer_than_the_models_memory_is_forecast_from_its_recent_part
 
 def test_a_course_spanning_340_days_with_a_recent_madrs_gets_a_forecast_not_an_error():
     """Issue 9 item 7: 340 days of doses + a MADRS today asked the engine for 368 days."""
-    from ketacare.treatment.forecast import patient_forecast
+    from ketacare.treatment.patient_forecast import patient_forecast
 
     now = timezone.now()
     doses = _twice_weekly(now, 340)
@@ -151,8 +155,8 @@ def test_a_course_spanning_340_days_with_a_recent_madrs_gets_a_forecast_not_an_e
 def test_viewing_the_page_never_computes_the_forecast_and_a_new_score_queues_one(
     world, client_as, monkeypatch
 ):
-    from ketacare.treatment import forecast_service
     from ketacare.treatment.models import StoredForecast
+    from ketacare.treatment.services import forecast as forecast_service
 
     add_infusions(world.patient_a, [9, 7, 5])
     add_madrs(world, [(33, 10), (16, 8), (18, 6)])
@@ -178,8 +182,8 @@ def test_viewing_the_page_never_computes_the_forecast_and_a_new_score_queues_one
 
 
 def test_a_stored_forecast_for_superseded_inputs_is_dropped_and_stale_tasks_do_nothing(world):
-    from ketacare.treatment.forecast_service import compute_stored_forecast, gather_inputs
     from ketacare.treatment.models import StoredForecast
+    from ketacare.treatment.services.forecast import compute_stored_forecast, gather_inputs
 
     add_infusions(world.patient_a, [9, 7, 5])
     add_madrs(world, [(33, 10), (16, 8)])
@@ -197,8 +201,8 @@ def test_the_booster_decision_is_the_clinical_rule_with_the_forecast_as_evidence
     """Issue 9: the page said "booster due" (clinical rule) above "No booster due within the
     forecast". Only the clinical rule says whether a booster is due; a forecast that stays
     below the relapse line is shown as evidence, not as a second verdict."""
-    from ketacare.chart import scale_history as views
-    from ketacare.treatment.forecast_service import ShownForecast
+    from ketacare.chart.views import scale_history as views
+    from ketacare.treatment.services.forecast import ShownForecast
 
     quiet = ShownForecast(ready=True, crosses_relapse_line_on=None, chart_data_uri="data:,",
                           basis="basis.", explains_course=True)  # fmt: skip

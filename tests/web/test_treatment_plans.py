@@ -124,7 +124,7 @@ def test_override_reason_within_the_limit_records_no_override(world, client_as):
 def test_a_role_without_dose_override_cannot_plan_above_the_limit(world):
     from django.core.exceptions import ValidationError
 
-    from ketacare.treatment.plans import create_plan
+    from ketacare.treatment.services.plans import create_plan
     from tests.conftest import actor_for
 
     nurse_granted_plans = actor_for(world.users_a["nurse"], world.clinic_a, "nurse")

@@ -20,7 +20,7 @@ from ketacare.accounts.roles import Action, role_can
 from ketacare.measures.services import open_alerts
 from ketacare.medications.services import allergies_of
 from ketacare.patients.models import Patient
-from ketacare.treatment.plans import current_plan
+from ketacare.treatment.services.plans import current_plan
 
 register = template.Library()
 

@@ -4,15 +4,15 @@ from ketacare.accounts.views import account, passwords, staff
 from ketacare.accounts.views import clinic as clinics
 from ketacare.accounts.views import invitations as invitation
 from ketacare.accounts.views import signin as accounts
-from ketacare.chart import audit_log, scale_history, session_start, trajectory
-from ketacare.chart import views as chart
+from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
+from ketacare.chart.views import patients as chart
 from ketacare.config.api import api
 from ketacare.measures import views as measures
 from ketacare.medications import views as medications
 from ketacare.screening import views as screening
 from ketacare.sessions import views as sessions
-from ketacare.treatment import plan_views
-from ketacare.treatment import views as treatment
+from ketacare.treatment.views import pk as treatment
+from ketacare.treatment.views import plans as plan_views
 from ketacare.web import views as web
 
 urlpatterns = [

@@ -16,9 +16,10 @@ from ketacare.api.errors import ERRORS
 from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinical.protocols import TEMPLATES, SessionKind
 from ketacare.pharmacology.routes import ALL_ROUTES
-from ketacare.treatment import plans
-from ketacare.treatment.forecast_service import ShownForecast, forecast_of
-from ketacare.treatment.pk_prediction import ROUTE_DEFAULTS, PatientPrediction, predict_for
+from ketacare.treatment.forms import ROUTE_DEFAULTS
+from ketacare.treatment.services import plans
+from ketacare.treatment.services.forecast import ShownForecast, forecast_of
+from ketacare.treatment.services.pk import PatientPrediction, predict_for
 
 router = Router()
 

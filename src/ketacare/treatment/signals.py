@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from ketacare.measures.models import ScaleResponse
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
-from ketacare.treatment.forecast_service import request_forecast
+from ketacare.treatment.services.forecast import request_forecast
 
 
 @receiver(post_save, sender=ScaleResponse, dispatch_uid="forecast-on-madrs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from ketacare.treatment.forecast_service import compute_stored_forecast
+from ketacare.treatment.services.forecast import compute_stored_forecast
 
 
 @task()

@@ -11,7 +11,6 @@ from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -21,19 +20,12 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, require
-from ketacare.audit.models import AuditAction, AuditEntry, AuditQuerySet
+from ketacare.audit.models import AuditEntry, AuditQuerySet
 from ketacare.audit.services import record
+from ketacare.chart.forms import AuditFilterForm
 from ketacare.patients.models import Patient
 
 PAGE_SIZE = 50
-
-
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(required=False, max_length=254, label="User email contains")
-    patient = forms.UUIDField(required=False, label="Patient id")
-    action = forms.ChoiceField(required=False, choices=[("", "Any"), *AuditAction.choices])
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
+from ketacare.chart.forms import PortalAccessForm
 from ketacare.measures.progress import snapshots
 from ketacare.measures.services import (
     current_responses,
@@ -30,7 +30,7 @@ from ketacare.patients.models import Patient
 from ketacare.patients.registration_checks import WARNING_KEYS, NeedsConfirmation
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
-from ketacare.treatment.plans import current_plan
+from ketacare.treatment.services.plans import current_plan
 
 PAGE_SIZE = 50
 
@@ -175,15 +175,6 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "crisis": own_open_suicidality_alert(actor, patient),
     }
     return render(request, "patients/chart.html", context)
-
-
-class PortalAccessForm(forms.Form):
-    email = forms.EmailField(label="Patient's email")
-    password = forms.CharField(
-        label="Initial password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; give it to the patient in person.",
-    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Treatment planning pages. For now: predicted levels for a dose at the patient's weight."""
+"""The PK page: predicted levels for a dose at the patient's weight."""
 
 from __future__ import annotations
 
@@ -14,14 +14,8 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
 from ketacare.measures.services import open_alerts
 from ketacare.patients.services import view_patient
-from ketacare.treatment.pk_prediction import (
-    DEFAULTS,
-    ROUTE_DEFAULTS,
-    PKForm,
-    follow_route,
-    predict,
-    prediction_svg,
-)
+from ketacare.treatment.forms import DEFAULTS, ROUTE_DEFAULTS, PKForm, follow_route
+from ketacare.treatment.services.pk import predict, prediction_svg
 
 
 def _form(request: HttpRequest) -> PKForm:

@@ -1,28 +1,67 @@
-"""Predicted ketamine levels for one patient: the pharmacology engine at the chart's weight.
-
-A prediction, not a measurement: the page says which model, which weight and which
-population variability it rests on (docs/pharmacology.md has the sources).
-"""
+"""The treatment pages' forms: a plan from a protocol template, and the PK prediction's dose
+(whose rules the API applies too, through `services.pk`)."""
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action
 from ketacare.clinical.dosing import DOSE_LIMITS
+from ketacare.clinical.protocols import TEMPLATES
 from ketacare.clinical.routes import Indication, Route
-from ketacare.patients.services import view_patient
-from ketacare.pharmacology import pk, plots
 from ketacare.pharmacology.regimen import Regimen, single_dose
 from ketacare.pharmacology.routes import ALL_ROUTES
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class PlanForm(forms.Form):
+    template = forms.ChoiceField(
+        choices=[(key, t.name) for key, t in TEMPLATES.items()], label="Protocol"
+    )
+    start_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="First session"
+    )
+    dose_mg = forms.FloatField(
+        required=False,
+        min_value=1,
+        max_value=1000,
+        label="Fixed dose (mg)",
+        help_text="Esketamine after day 1 (56 or 84 mg) or the at-home dose; weight-based "
+        "routes leave it empty.",
+    )
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days the clinic does not dose",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to exceed the dose limit (prescriber)",
+        help_text="Only when the dose is above the route's hard limit: the reason is kept on "
+        "the plan and in the audit log, and each session asks again.",
+    )
+
+    def labelled(self, message: str) -> str:
+        """A message with the fields' labels in place of their internal names."""
+        for name, field in self.fields.items():
+            message = re.sub(rf"\b{name}\b", str(field.label), message)
+        return message
+
 
 ROUTE_LABELS = {
     "iv": "IV infusion (racemic)",
@@ -31,13 +70,6 @@ ROUTE_LABELS = {
     "oral": "Oral (racemic)",
     "intranasal": "Intranasal, compounded (racemic)",
     "esketamine-intranasal": "Intranasal esketamine (Spravato)",
-}
-POPULATION_SIZE = 300  # enough for stable 5/95th percentiles in well under a second
-POPULATION_SEED = 1
-MODEL_BASIS = {
-    True: "Perez-Ruixo 2021 esketamine model (nasal and swallowed parts, noresketamine)",
-    False: "Clements 250 two-compartment model for racemic ketamine, with the route's "
-    "bioavailability and absorption from docs/pharmacology.md",
 }
 
 
@@ -128,55 +160,3 @@ class PKForm(forms.Form):
 
 
 DEFAULTS = {"route": "iv", "shown_route": "iv", **ROUTE_DEFAULTS["iv"], "hours": "4"}
-
-
-@dataclass(frozen=True)
-class Prediction:
-    curve: pk.PKCurve
-    population: pk.PopulationPK
-    basis: str
-
-
-def predict(regimen: Regimen, weight_kg: float, hours: float) -> Prediction:
-    curve = pk.simulate_pk(regimen, weight_kg, hours=hours)
-    population = pk.simulate_population(
-        regimen, POPULATION_SIZE, POPULATION_SEED, weight_kg, hours=hours
-    )
-    basis = (
-        f"{MODEL_BASIS[regimen.is_esketamine]}; weight {weight_kg:g} kg from the chart; "
-        f"band: {POPULATION_SIZE} virtual patients with the published between-patient "
-        "variability (seeded, so the same inputs give the same picture)."
-    )
-    return Prediction(curve, population, basis)
-
-
-def prediction_svg(prediction: Prediction, title: str, narrow: bool = False) -> str:
-    """The chart; `narrow` draws it for a phone (taller, legend under the axes)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "pk.svg"
-        plots.plot_pk(prediction.curve, path, population=prediction.population, title=title,
-                      narrow=narrow)  # fmt: skip
-        return path.read_text()
-
-
-@dataclass(frozen=True)
-class PatientPrediction:
-    prediction: Prediction
-    weight_kg: float
-    dose_warning: str
-
-
-def predict_for(actor: Actor, patient_id: Any, data: dict[str, Any]) -> PatientPrediction:
-    """The PK page's prediction for the API: the patient through the gate (the audited read),
-    the page's form rules, computed per request as the page computes it (a seeded
-    300-patient band, well under a second)."""
-    patient = view_patient(actor, patient_id, Action.PK_PREDICT)
-    form = PKForm(data)
-    if not form.is_valid():
-        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    weight = float(patient.weight_kg)
-    try:
-        prediction = predict(form.regimen(), weight, form.cleaned_data["hours"])
-    except ValueError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
-    return PatientPrediction(prediction, weight, form.limit_warning(weight))

@@ -21,7 +21,7 @@ from ketacare.patients.models import Patient
 from ketacare.sessions import predose
 from ketacare.sessions import services as sessions
 from ketacare.sessions.forms import StartSessionForm
-from ketacare.treatment.plans import planned_dose
+from ketacare.treatment.services.plans import planned_dose
 
 
 def _start_from(form: StartSessionForm) -> predose.SessionStart:

@@ -23,13 +23,13 @@ from ketacare.measures.models import ScaleResponse
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
-from ketacare.treatment.forecast import (
+from ketacare.treatment.models import StoredForecast
+from ketacare.treatment.patient_forecast import (
     MIN_MADRS_SCORES,
     SessionDose,
     forecast_history,
     patient_forecast,
 )
-from ketacare.treatment.models import StoredForecast
 
 # Bump when the forecast's code changes what it shows, so stored forecasts are recomputed.
 FORECAST_VERSION = 2

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,59 +13,11 @@ from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
-from ketacare.clinical.protocols import TEMPLATES
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.treatment import plans
-
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
-
-class PlanForm(forms.Form):
-    template = forms.ChoiceField(
-        choices=[(key, t.name) for key, t in TEMPLATES.items()], label="Protocol"
-    )
-    start_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="First session"
-    )
-    dose_mg = forms.FloatField(
-        required=False,
-        min_value=1,
-        max_value=1000,
-        label="Fixed dose (mg)",
-        help_text="Esketamine after day 1 (56 or 84 mg) or the at-home dose; weight-based "
-        "routes leave it empty.",
-    )
-    closed_weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Days the clinic does not dose",
-    )
-    override_reason = forms.CharField(
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason to exceed the dose limit (prescriber)",
-        help_text="Only when the dose is above the route's hard limit: the reason is kept on "
-        "the plan and in the audit log, and each session asks again.",
-    )
-
-    def labelled(self, message: str) -> str:
-        """A message with the fields' labels in place of their internal names."""
-        for name, field in self.fields.items():
-            message = re.sub(rf"\b{name}\b", str(field.label), message)
-        return message
+from ketacare.treatment.forms import PlanForm
+from ketacare.treatment.services import plans
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from ketacare.accounts.current import actor_from_request
 from ketacare.measures import services as measures
 from ketacare.measures.progress import progress_by_instrument
-from ketacare.treatment.forecast_service import shown_forecast
+from ketacare.treatment.services.forecast import shown_forecast
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Treatment pages: plans (new plan, plan detail) and pk (predicted levels)."""
