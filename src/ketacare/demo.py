@@ -18,6 +18,12 @@ from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
 from ketacare.clinics.models import Clinic
 from ketacare.demo_history import load_history
+from ketacare.medications.services import (
+    AllergyEntry,
+    MedicationEntry,
+    add_allergy,
+    add_medication,
+)
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
@@ -89,6 +95,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
         create_patient(_admin_actor(clinic), data, WARNING_KEYS)
         created += 1
     load_history(clinic, _actor(clinic, Role.NURSE), rng)
+    _load_medicines(clinic, rng)
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
@@ -108,3 +115,25 @@ def _actor(clinic: Clinic, role: Role) -> Actor:
 
 def _admin_actor(clinic: Clinic) -> Actor:
     return _actor(clinic, Role.CLINIC_ADMIN)
+
+
+# A few patients on sedatives, stimulants or MAOIs (so screening and monitoring show their
+# rules), and a few allergies for the banner; idempotent like the rest of the demo.
+DEMO_MEDICINES = [
+    MedicationEntry("sertraline", "100 mg daily", "other", date(2024, 5, 1)),
+    MedicationEntry("lorazepam", "0.5 mg at night as needed", "benzodiazepine", date(2025, 1, 10)),
+    MedicationEntry("methylphenidate", "10 mg twice daily", "psychostimulant", date(2023, 9, 1)),
+    MedicationEntry("lamotrigine", "100 mg daily", "lamotrigine", date(2025, 6, 1)),
+]
+DEMO_ALLERGIES = [AllergyEntry("penicillin", "hives"), AllergyEntry("latex", "rash")]
+
+
+def _load_medicines(clinic: Clinic, rng: random.Random) -> None:
+    nurse = _actor(clinic, Role.NURSE)
+    for patient in Patient.objects.filter(clinic=clinic).order_by("mrn")[:12]:
+        if patient.medications.exists():
+            continue
+        for entry in rng.sample(DEMO_MEDICINES, k=2):
+            add_medication(nurse, patient.public_id, entry)
+        if rng.random() < 0.4:
+            add_allergy(nurse, patient.public_id, rng.choice(DEMO_ALLERGIES))

@@ -45,7 +45,7 @@ def test_nurse_records_phq9_and_acknowledges_the_suicidality_alert(
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(shots / "scales-desktop.png"), full_page=True)
 
-    page.get_by_role("link", name=patient.full_name).click()
+    page.get_by_test_id("patient-banner").get_by_role("link", name=patient.full_name).click()
     expect(page.get_by_test_id("safety-alert")).to_be_visible()  # on the chart too
     page.get_by_placeholder("What was done").fill("Safety plan reviewed; no intent.")
     page.get_by_role("button", name="Acknowledge").click()
