@@ -168,6 +168,20 @@ def test_a_retried_write_with_the_same_idempotency_key_is_recorded_once(world, c
     assert fresh.status_code == 201 and ScaleResponse.objects.count() == 2
 
 
+def test_a_method_the_route_lacks_is_a_405_even_with_a_used_idempotency_key(world, client):
+    """The key belongs to writes the API has: a PUT where only POST exists is the route's
+    405, not the key's 422 (found by schemathesis)."""
+    auth = bearer(world.users_a["nurse"])
+    url = f"/api/patients/{world.patient_a.public_id}/scales"
+    key = {"Idempotency-Key": "used-once"}
+    body = {"instrument": "phq9", "answers": PHQ9}
+    assert post_json(client, url, body, **auth, **key).status_code == 201
+    wrong = client.put(url, json.dumps(body), content_type="application/json",
+                       headers={**auth, **key})  # fmt: skip
+    assert wrong.status_code == 405 and "POST" in wrong["Allow"]
+    assert ScaleResponse.objects.count() == 1
+
+
 def test_an_idempotency_key_is_per_user_and_a_refused_write_frees_it(world, client):
     url = f"/api/patients/{world.patient_a.public_id}/scales"
     key = {"Idempotency-Key": "retry-me"}

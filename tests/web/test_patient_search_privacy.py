@@ -103,3 +103,76 @@ def test_only_the_latest_searches_keep_a_token():
     assert search.recall(session, tokens[0]) is None
     assert search.recall(session, tokens[-1]) == f"term {search.KEEP}"
     assert search.remember(session, "") == "" and search.recall(session, "") == ""
+
+
+def latest_list_entry():  # type: ignore[no-untyped-def]
+    from ketacare.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type="patient_list").latest("id")
+
+
+def test_the_list_audit_entry_says_a_search_happened_not_what_was_typed(world, client_as):
+    import json
+
+    client = client_as(world.users_a["front_desk"])
+    client.get(search_for(client, "Alice Test")["Location"])
+    entry = latest_list_entry()
+    assert entry.detail["searched"] is True
+    assert entry.detail["patients"] == [str(world.patient_a.public_id)]
+    assert "alice" not in json.dumps(entry.detail).lower()
+    client.get(reverse("patient-list"))
+    assert latest_list_entry().detail["searched"] is False
+
+
+def api_auth(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from ketacare.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_the_api_refuses_a_search_term_in_the_query_string_naming_the_field(world):
+    answer = Client().get("/api/patients/", {"q": "Alice"},
+                          headers=api_auth(world.users_a["front_desk"]))  # fmt: skip
+    assert answer.status_code == 422
+    [error] = answer.json()["detail"]
+    assert error["loc"] == ["query", "q"] and "POST /api/patients/search" in error["msg"]
+
+
+def test_the_api_searches_by_a_posted_body_and_pages_by_offset(world):
+    import json
+
+    from ketacare.audit.models import AuditEntry
+
+    Patient.objects.bulk_create(
+        Patient(
+            clinic=world.clinic_a,
+            mrn=f"Z-{i}",
+            first_name="Zelda",
+            last_name=f"Q{i}",
+            date_of_birth=date(1980, 1, 1),
+            sex="female",
+            weight_kg=60,
+            state_of_residence="NY",
+        )  # fmt: skip
+        for i in range(3)
+    )
+    client, auth = Client(), api_auth(world.users_a["front_desk"])
+
+    def search_api(body):  # type: ignore[no-untyped-def]
+        return client.post("/api/patients/search", json.dumps(body),
+                           content_type="application/json", headers=auth)  # fmt: skip
+
+    first = search_api({"q": "zelda", "limit": 2})
+    assert first.status_code == 200, first.content
+    body = first.json()
+    assert body["count"] == 3 and len(body["items"]) == 2 and body["next_offset"] == 2
+    rest = search_api({"q": "zelda", "limit": 2, "offset": 2}).json()
+    assert len(rest["items"]) == 1 and rest["next_offset"] is None
+    assert {p["first_name"] for p in body["items"] + rest["items"]} == {"Zelda"}
+    assert search_api({"q": "zelda"}).json()["count"] == 3  # clinic B's Bruno stays out
+    assert search_api({"q": "Bruno"}).json()["count"] == 0
+    assert "zelda" not in json.dumps(latest_list_entry().detail).lower()
+    assert AuditEntry.objects.filter(object_type="patient_list").count() >= 3
+    too_long = search_api({"q": "x" * 101})
+    assert too_long.status_code == 422 and too_long.json()["detail"][0]["loc"][-1] == "q"

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from ketacare.api.auth import caller
-from ketacare.api.middleware import WRITES, is_api
+from ketacare.api.middleware import WRITES, has_handler, is_api
 from ketacare.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -72,6 +72,8 @@ class IdempotencyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
         if key is None or request.method not in WRITES or not is_api(request):
+            return self.get_response(request)
+        if not has_handler(request):  # the route's 404 or 405, whatever the key
             return self.get_response(request)
         if not _VALID_KEY.match(key):
             return _header_error("Use 1-255 printable ASCII characters, e.g. a UUID.")

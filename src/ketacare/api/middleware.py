@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 
 API_PREFIX = "/api/"
 JSON = "application/json"
@@ -19,6 +20,21 @@ KEPT_HEADERS = ("Allow", "Retry-After", "X-Request-ID")
 
 def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
+
+
+def has_handler(request: HttpRequest) -> bool:
+    """Whether an API route answers this method at this path (else Django's 404 or ninja's
+    405 will). ninja's view is a closure over its PathView, whose operations list the
+    methods; tests/web/test_api_hygiene.py fails if a ninja upgrade moves them."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    for cell in getattr(view, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if isinstance(operations, list):
+            return any(request.method in op.methods for op in operations)
+    return True  # not a ninja view: let the view itself decide
 
 
 def json_error(status: int, detail: str) -> JsonResponse:

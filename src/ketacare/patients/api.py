@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
@@ -98,15 +99,45 @@ class PatientOut(Schema):
     diagnosis_codes: list[str]
 
 
-class PatientFilter(PageQuery):
-    q: str = Field("", max_length=100, description="Words to match in name or MRN")
+class PatientSearch(PageQuery):
+    q: str = Field(max_length=100, description="Words to match in name or MRN")
+
+
+class PatientSearchPage(Schema):
+    items: list[PatientOut]
+    count: int = Field(description="How many patients match in all")
+    next_offset: int | None = Field(
+        description="The offset to post for the next page; null on the last page"
+    )
+
+
+NO_NAMES_IN_URLS = (
+    "Search by POST /api/patients/search with the words in the body: a name in a URL "
+    "reaches access logs, proxies and browser history."
+)
 
 
 @router.get("/", response={200: Page[PatientOut], **ERRORS})
-def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> Any:
+def list_patients(request: HttpRequest, paging: Query[PageQuery]) -> Any:
+    """Every patient of the clinic, paged. A search term (`q`) is refused here: POST it to
+    /api/patients/search, so that no name is written in a URL."""
+    if "q" in request.GET:
+        raise NinjaValidationError([{"loc": ["query", "q"], "msg": NO_NAMES_IN_URLS,
+                                     "type": "value_error"}])  # fmt: skip
     actor = actor_from_request(request)
-    rows = services.list_patients(actor, filters.q, limit=filters.limit, offset=filters.offset)
-    return page(request, rows, services.search_patients(actor, filters.q).count(), filters)
+    rows = services.list_patients(actor, limit=paging.limit, offset=paging.offset)
+    return page(request, rows, services.search_patients(actor).count(), paging)
+
+
+@router.post("/search", response={200: PatientSearchPage, **ERRORS})
+def search_patients(request: HttpRequest, search: PatientSearch) -> Any:
+    """Patients whose name or MRN contains every word of `q`, paged by `limit` and `offset`
+    in the body (a read: nothing is written but its audit entry)."""
+    actor = actor_from_request(request)
+    rows = services.list_patients(actor, search.q, limit=search.limit, offset=search.offset)
+    count = services.search_patients(actor, search.q).count()
+    following = search.offset + search.limit
+    return {"items": rows, "count": count, "next_offset": following if following < count else None}
 
 
 @router.post("/", response={201: PatientOut, **ERRORS})

@@ -98,11 +98,13 @@ def search_patients(actor: Actor, query: str = "") -> QuerySet[Patient]:
 
 @transaction.atomic
 def list_patients(actor: Actor, query: str = "", limit: int = 50, offset: int = 0) -> list[Patient]:
-    """A page of the patient list: an audited read naming every patient shown."""
+    """A page of the patient list: an audited read naming every patient shown. It says that a
+    search was made, not what was typed: a search term is usually a name, and the audit log
+    is read by clinic admins who may not see that patient (the patients shown are named)."""
     rows = list(search_patients(actor, query)[offset : offset + limit])
     if rows:
         record(actor, "read", "patient_list", "", detail={
-            "query": query, "patients": [str(p.public_id) for p in rows],
+            "searched": bool(query.strip()), "patients": [str(p.public_id) for p in rows],
         })  # fmt: skip
     return rows
 
