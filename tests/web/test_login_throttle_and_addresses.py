@@ -111,3 +111,36 @@ def test_every_response_denies_browser_features_the_app_does_not_use(world, clie
     policy = response["Permissions-Policy"]
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in policy
+
+
+def test_the_operators_unlock_is_audited_in_each_clinic_of_the_account(world, capsys):
+    from ketacare.cli import main
+
+    nurse = world.users_a["nurse"]
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": nurse.email, "password": "wrong-guess-1"})
+    assert main(["unlock", nurse.email.upper()]) == 0
+    assert "Cleared 1 lockout" in capsys.readouterr().out
+    [entry] = AuditEntry.objects.filter(
+        object_type="user", object_id=str(nurse.pk), action="update"
+    )
+    assert (entry.action, entry.role, entry.clinic_id) == ("update", "system", world.clinic_a.pk)
+    assert entry.detail == {"unlocked": 1, "by": "ketacare unlock"}
+
+
+def test_the_operators_unlock_of_an_address_or_an_unknown_name_is_audited_without_it(world):
+    from ketacare.cli import main
+
+    users = _staff_with_passwords(world)
+    spray(users, Client(REMOTE_ADDR="203.0.113.66"))
+    assert main(["unlock", "--address", "203.0.113.66"]) == 0
+    by_address = AuditEntry.objects.filter(object_type="login_address").get()
+    assert by_address.object_id == "203.0.113.66" and by_address.detail["unlocked"] >= 1
+    assert main(["unlock", "typo-Zebulon@nowhere.example"]) == 0
+    unknown = AuditEntry.objects.filter(object_type="user").latest("id")
+    assert unknown.object_id == "" and unknown.detail == {
+        "unlocked": 0,
+        "by": "ketacare unlock",
+        "account": "unknown",
+    }
+    assert "zebulon" not in str(unknown.detail).lower() + unknown.user_email.lower()

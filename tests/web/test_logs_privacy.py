@@ -42,6 +42,46 @@ def test_failed_login_records_the_account_not_the_typed_text(world):
     assert "winter2026" not in stored and "clinic.example" not in stored
 
 
+def test_the_login_throttle_stores_no_typed_login_name(world):
+    """django-axes keeps a row per name tried; it keeps a keyed hash of the name, so a
+    password typed into the email box is not written down, and the throttle still counts."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    failed_login(PASSWORD_IN_THE_EMAIL_BOX)
+    failed_login(PASSWORD_IN_THE_EMAIL_BOX.upper())
+    rows = [*AccessAttempt.objects.values(), *AccessFailureLog.objects.values(),
+            *AccessLog.objects.values()]  # fmt: skip
+    stored = json.dumps(rows, default=str).lower()
+    assert rows and "winter2026" not in stored and "clinic.example" not in stored
+    [attempt] = AccessAttempt.objects.all()  # one name, whatever its case
+    assert attempt.failures_since_start == 2
+
+
+def test_the_upgrade_hashes_names_stored_before_and_keeps_their_lockouts(world):
+    import importlib
+
+    from axes.models import AccessAttempt
+    from django.apps import apps
+    from django.utils import timezone
+
+    from ketacare.accounts.login_throttle import throttle_name
+
+    nurse = world.users_a["nurse"]
+    for typed, failures in [(nurse.email, 3), (nurse.email.upper(), 2),
+                            (PASSWORD_IN_THE_EMAIL_BOX, 1)]:  # fmt: skip
+        AccessAttempt.objects.create(username=typed, ip_address="127.0.0.1", user_agent="",
+                                     failures_since_start=failures,
+                                     attempt_time=timezone.now())  # fmt: skip
+    migration = importlib.import_module(
+        "ketacare.accounts.migrations.0004_hash_login_throttle_names"
+    )
+    migration.hash_stored_names(apps, None)
+    stored = {a.username: a.failures_since_start for a in AccessAttempt.objects.all()}
+    assert stored == {throttle_name(nurse.email): 5, throttle_name(PASSWORD_IN_THE_EMAIL_BOX): 1}
+    response = Client().post(reverse("login"), {"username": nurse.email, "password": "x" * 12})
+    assert response.status_code == 429  # the five failures from before still lock
+
+
 def test_lockout_warnings_carry_no_login_name(world, caplog):
     """A guard: django-axes masks it by default (AXES_SENSITIVE_PARAMETERS); keep it so."""
     with caplog.at_level(logging.INFO):

@@ -4,6 +4,11 @@ django-axes locks an account+address pair after AXES_FAILURE_LIMIT failures. One
 trying a few passwords on many accounts never reaches that limit, so this handler also
 counts every failure from the address across accounts, with a higher limit of its own
 (a clinic's staff behind one NAT address share it).
+
+The name typed into the login form is stored by django-axes as a keyed hash of it
+(AXES_USERNAME_CALLABLE), never as typed: people type passwords into the email box. The
+hash still groups one name's failures (case and spaces aside) so the lockout works, and
+`clear_account_lock(email)` finds them again.
 """
 
 from __future__ import annotations
@@ -13,11 +18,32 @@ from typing import Any
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 ADDRESS_LOCK = "address"
+HASH_SALT = "ketacare.accounts.login_throttle"
+
+
+def throttle_name(typed: str) -> str:
+    """What the throttle stores for a typed login name: HMAC-SHA256 under SECRET_KEY."""
+    return salted_hmac(HASH_SALT, typed.strip().lower(), algorithm="sha256").hexdigest()
+
+
+def username_for_axes(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the typed name from the credentials or the form, hashed."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    typed = credentials.get(field) if credentials else getattr(request, "POST", {}).get(field)
+    return throttle_name(typed) if isinstance(typed, str) and typed else None
+
+
+def clear_account_lock(email: str) -> int:
+    """Lift the lockout of one login name (an admin's or operator's unlock, a reset)."""
+    cleared: int = axes_reset(username=throttle_name(email))
+    return cleared
 
 
 def failures_from_address(request: HttpRequest) -> int:

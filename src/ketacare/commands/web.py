@@ -177,15 +177,14 @@ def cmd_createtoken(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    setup_django()
-    from axes.utils import reset
-
     if not args.email and not args.address:
         print("ketacare: give an EMAIL or --address", file=sys.stderr)
         return 2
-    count = reset(username=args.email) if args.email else 0
-    if args.address:  # a per-address lock from password spraying
-        count += reset(ip=args.address)
+    setup_django()
+    from ketacare.accounts.actor import system_actor
+    from ketacare.accounts.services import operator_unlock
+
+    count = operator_unlock(system_actor(reason="cli"), args.email or "", args.address or "")
     print(f"Cleared {count} lockout record(s) for {args.email or args.address}.")
     return 0
 

@@ -238,6 +238,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# The name typed is stored as a keyed hash (a password typed into the email box must not
+# be written down); `clear_account_lock(email)` unlocks by the same hash.
+AXES_USERNAME_CALLABLE = "ketacare.accounts.login_throttle.username_for_axes"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from ketacare.accounts.actor import Actor
+from ketacare.accounts.login_throttle import clear_account_lock
 from ketacare.accounts.models import User, UserSession
 from ketacare.accounts.services.users import end_all_sessions
 from ketacare.audit.services import record
@@ -25,7 +25,7 @@ def password_was_reset(actor: Actor, user: User) -> None:
     """After a reset by email: no session or token made with the old password survives,
     and a lockout from the forgotten password's failures is lifted."""
     ended = end_all_sessions(actor, user)
-    unlocked = axes_reset(username=user.email)
+    unlocked = clear_account_lock(user.email)
     detail = {"sessions_ended": ended, "lockouts_cleared": unlocked}
     record(actor, "password_reset", "user", user.pk, detail=detail)
 

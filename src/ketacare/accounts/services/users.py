@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -15,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
+from ketacare.accounts.login_throttle import clear_account_lock, throttle_name
 from ketacare.accounts.models import ApiToken, Membership, User, UserSession
 from ketacare.accounts.roles import Action, OutOfReach, Role, require
 from ketacare.audit.services import record
@@ -88,10 +88,11 @@ def locked_out_emails(emails: list[str]) -> set[str]:
     """Which of these accounts django-axes currently holds locked."""
     limit = settings.AXES_FAILURE_LIMIT
     since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    by_name = {throttle_name(email): email for email in emails}
     rows = AccessAttempt.objects.filter(
-        username__in=emails, failures_since_start__gte=limit, attempt_time__gte=since
+        username__in=by_name, failures_since_start__gte=limit, attempt_time__gte=since
     )
-    return set(rows.values_list("username", flat=True))
+    return {by_name[name] for name in rows.values_list("username", flat=True)}
 
 
 def shared_user_ids(actor: Actor, user_ids: list[int]) -> set[int]:
@@ -112,8 +113,38 @@ def unlock_login(actor: Actor, user_id: int) -> int:
         raise ValidationError({"user": "This person also belongs to another clinic, so the "
                                "lock lifts by itself after the cool-off (or an operator runs "
                                "`ketacare unlock`)."})  # fmt: skip
-    cleared: int = axes_reset(username=member.user.email)
+    cleared = clear_account_lock(member.user.email)
     record(actor, "update", "user", member.user_id, detail={"unlocked": cleared})
+    return cleared
+
+
+OPERATOR_UNLOCK = "ketacare unlock"
+
+
+@transaction.atomic
+def operator_unlock(actor: Actor, email: str = "", address: str = "") -> int:
+    """The operator's `ketacare unlock`: lift an account's lockout (audited in each clinic
+    the account belongs to), or every lockout of a client address. A name that is no
+    account is audited as unknown, not as typed."""
+    from axes.utils import reset as reset_address
+
+    cleared = 0
+    if email:
+        cleared = clear_account_lock(email)
+        detail: dict[str, object] = {"unlocked": cleared, "by": OPERATOR_UNLOCK}
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            record(actor, "update", "user", "", detail={**detail, "account": "unknown"})
+        else:
+            memberships = Membership.objects.filter(user=user).values_list("clinic_id", flat=True)
+            clinics: list[int | None] = [*memberships] or [None]  # None: no clinic left
+            for clinic_id in clinics:
+                record(actor, "update", "user", user.pk, clinic_id=clinic_id, detail=detail)
+    if address:  # a per-address lock from password spraying
+        by_address: int = reset_address(ip=address)
+        record(actor, "update", "login_address", address,
+               detail={"unlocked": by_address, "by": OPERATOR_UNLOCK})  # fmt: skip
+        cleared += by_address
     return cleared
 
 
