@@ -182,7 +182,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
         return 2
     setup_django()
     from ketacare.accounts.actor import system_actor
-    from ketacare.accounts.services import operator_unlock
+    from ketacare.accounts.services.users import operator_unlock
 
     count = operator_unlock(system_actor(reason="cli"), args.email or "", args.address or "")
     print(f"Cleared {count} lockout record(s) for {args.email or args.address}.")
