@@ -45,6 +45,19 @@ API_BODY = {
     "name": "x",
     "substance": "x",
     "reason": "x",
+    # the controlled-substance log
+    "quantity": "1",
+    "change": "-1",
+    "lot_id": "00000000-0000-0000-0000-000000000000",
+    "direction": "out",
+    "party": "x",
+    "counted": "1",
+    "witness_email": "x@x.example",
+    "witness_password": "x",
+    "product": "ketamine",
+    "lot": "x",
+    "expires_on": "2030-01-01",
+    "supplier": "x",
 }
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
@@ -108,6 +121,12 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
                content_type="application/json")  # fmt: skip
     nurse.post(f"/api/patients/{p}/allergies", json.dumps({"substance": "latex"}),
                content_type="application/json")  # fmt: skip
+    from ketacare.controlled.models import Entry
+
+    receipt = {"product": "ketamine", "lot": f"L-{side}", "expires_on": "2030-01-01",
+               "quantity": "100", "supplier": "Acme"}  # fmt: skip
+    nurse.post("/api/controlled/receipts", json.dumps(receipt), content_type="application/json")
+    entry = Entry.objects.get(clinic=clinic)
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -126,6 +145,9 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "plan_id": TreatmentPlan.objects.get(patient=patient).public_id,
         "medication_id": Medication.objects.get(patient=patient).public_id,
         "allergy_id": Allergy.objects.get(patient=patient).public_id,
+        "lot_id": entry.stock.public_id,
+        "entry_id": entry.public_id,
+        "what": "adjust",  # not an object: one of a lot's actions
         "instrument": "phq9",  # not an object: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
         "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),

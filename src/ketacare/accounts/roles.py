@@ -49,6 +49,8 @@ class Action(models.TextChoices):
     MONITORING_LIMITS_SET = "monitoring.limits", "Set the clinic's stricter monitoring limits"
     MEDICATION_VIEW = "medication.view", "See the medication list and allergies"
     MEDICATION_RECORD = "medication.record", "Record medicines and allergies"
+    CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
+    CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
 
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
@@ -77,6 +79,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.STAFF_MANAGE,
             Action.PORTAL_INVITE,
             Action.MONITORING_LIMITS_SET,
+            Action.CONTROLLED_VIEW,  # the registrant's records, for inspection and export
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -91,6 +94,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PLAN_CREATE,
             Action.MONITORING_LIMITS_SET,
             Action.MEDICATION_RECORD,
+            Action.CONTROLLED_VIEW,
+            Action.CONTROLLED_RECORD,
             *_CARE_TEAM,
         }
     ),
@@ -102,6 +107,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
             Action.MEDICATION_RECORD,
+            Action.CONTROLLED_VIEW,
+            Action.CONTROLLED_RECORD,
             *_CARE_TEAM,
         }
     ),

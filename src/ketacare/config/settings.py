@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ketacare.treatment",
     "ketacare.screening",
     "ketacare.medications",
+    "ketacare.controlled",
     "ketacare.sessions",
     "ketacare.audit",
     "ketacare.api",

@@ -7,6 +7,7 @@ from ketacare.accounts.views import signin as accounts
 from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
 from ketacare.chart.views import patients as chart
 from ketacare.config.api import api
+from ketacare.controlled import views as controlled
 from ketacare.measures import views as measures
 from ketacare.medications import views as medications
 from ketacare.screening import views as screening
@@ -65,6 +66,20 @@ urlpatterns = [
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
+    path("controlled/", controlled.ledger, name="controlled-ledger"),
+    path("controlled/receipts/", controlled.receive, name="controlled-receive"),
+    path("controlled/export.csv", controlled.export_csv, name="controlled-export"),
+    path("controlled/lots/<uuid:lot_id>/", controlled.lot_detail, name="controlled-lot"),
+    path(
+        "controlled/lots/<uuid:lot_id>/<slug:what>/",
+        controlled.lot_action,
+        name="controlled-lot-action",
+    ),
+    path(
+        "controlled/entries/<uuid:entry_id>/reverse/",
+        controlled.reverse_entry,
+        name="controlled-reverse",
+    ),
     path(
         "patients/<uuid:public_id>/medications/",
         medications.medication_list,

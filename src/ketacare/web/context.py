@@ -26,6 +26,9 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         ],
         "can_create_patient": role_can(actor.role, Action.PATIENT_CREATE) if actor.role else False,
         "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
+        "can_view_controlled": role_can(actor.role, Action.CONTROLLED_VIEW)
+        if actor.role
+        else False,
         "can_manage_staff": role_can(actor.role, Action.STAFF_MANAGE) if actor.role else False,
         "is_patient_role": actor.role == Role.PATIENT,
         "pending_invitations": pending_for_user(actor.user).count(),  # type: ignore[arg-type]
