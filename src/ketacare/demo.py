@@ -17,6 +17,8 @@ from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
 from ketacare.clinics.models import Clinic
+from ketacare.controlled import services as controlled
+from ketacare.controlled.models import StockLot
 from ketacare.demo_history import load_history
 from ketacare.medications.services import (
     AllergyEntry,
@@ -27,6 +29,7 @@ from ketacare.medications.services import (
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
+from ketacare.sessions.models import DosingSession
 
 # Published, so the password rules refuse it (it contains "ketacare"); set directly below,
 # bypassing them, for local demo accounts only (README).
@@ -96,6 +99,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
         created += 1
     load_history(clinic, _actor(clinic, Role.NURSE), rng)
     _load_medicines(clinic, rng)
+    _load_controlled(clinic)
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
@@ -137,3 +141,28 @@ def _load_medicines(clinic: Clinic, rng: random.Random) -> None:
             add_medication(nurse, patient.public_id, entry)
         if rng.random() < 0.4:
             add_allergy(nurse, patient.public_id, rng.choice(DEMO_ALLERGIES))
+
+
+def _load_controlled(clinic: Clinic) -> None:
+    """Receipts of ketamine and esketamine, draws for the latest IV sessions, one waste
+    witnessed by the prescriber; once."""
+    if StockLot.objects.filter(clinic=clinic).exists():
+        return
+    nurse = _actor(clinic, Role.NURSE)
+    expiry = date.today() + timedelta(days=300)
+    ketamine = controlled.receive(nurse, controlled.Receipt(
+        "ketamine", "KET-2611", expiry, Decimal(5000), "Demo Wholesale, invoice 4471"
+    )).stock  # fmt: skip
+    controlled.receive(nurse, controlled.Receipt(
+        "esketamine", "ESK-0925", expiry, Decimal(24), "Demo Specialty Distribution"
+    ))  # fmt: skip
+    iv = DosingSession.objects.filter(clinic=clinic, route="iv").order_by("-started_at")[:6]
+    for session in iv:
+        drawn = Decimal(str(round(session.dose_mg)))
+        controlled.administer(nurse, session.public_id,
+                              controlled.Withdrawal(ketamine.public_id, drawn))  # fmt: skip
+    controlled.waste(
+        nurse,
+        controlled.Withdrawal(ketamine.public_id, Decimal(12), "remainder of a drawn syringe"),
+        controlled.Witness(DEMO_USERS[Role.PRESCRIBER], DEMO_PASSWORD),
+    )
