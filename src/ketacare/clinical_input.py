@@ -1,8 +1,10 @@
-"""Turning submitted fields into the clinical core's types, with its refusals on a field."""
+"""Conversions between the cores (clinical, pharmacology) and the apps, in one place: submitted
+or stored fields to the core's types and back to JSON, the core's refusals to an error on the
+field they name, and route names between the clinical rules and the pharmacology engine."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from ketacare.clinical.dates import DateRange, check_plausible_date
 from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import VitalSigns
 
 VITAL_SIGN_FIELDS = (
@@ -39,18 +42,40 @@ def vital_signs(data: Mapping[str, Any]) -> VitalSigns:
             bool(data.get("on_supplemental_oxygen")),
         )
     except ClinicalRuleError as exc:
-        raise ValidationError({field_named_in(str(exc)): str(exc)}) from exc
+        raise field_error(exc, VITAL_SIGN_FIELDS, "systolic_mmhg") from exc
 
 
-def vital_signs_json(vitals: VitalSigns) -> dict[str, Any]:
-    """The stored form of a reading (a session's pre-dose vitals)."""
-    return {name: getattr(vitals, name) for name in VITAL_SIGN_FIELDS}
+def vital_signs_of(reading: object) -> VitalSigns:
+    """VitalSigns from a stored reading's columns (a session's readings)."""
+    return vital_signs({name: getattr(reading, name) for name in VITAL_SIGN_FIELDS})
 
 
-def field_named_in(message: str) -> str:
-    """The vital-sign field a core refusal names first (it names the field at fault)."""
-    named = [(message.find(name), name) for name in VITAL_SIGN_FIELDS if name in message]
-    return min(named)[1] if named else "systolic_mmhg"
+def vital_signs_json(
+    vitals: VitalSigns, fields: Iterable[str] = VITAL_SIGN_FIELDS
+) -> dict[str, Any]:
+    """The stored form of a reading (a session's pre-dose vitals), or of the `fields` a form
+    asked for (a screening does not ask for breathing rate, temperature or oxygen)."""
+    return {name: getattr(vitals, name) for name in fields}
+
+
+def _first_named(message: str, fields: Iterable[str], default: str) -> str:
+    """The field a core refusal names first (the core names the field at fault, usually
+    first: "start: ...", "low 9 must be below high 8"), else `default`."""
+    named = [(message.find(name), name) for name in fields if name in message]
+    return min(named)[1] if named else default
+
+
+def field_error(
+    exc: ClinicalRuleError,
+    fields: Iterable[str] | Mapping[str, str] = (),
+    default: str = "__all__",
+) -> ValidationError:
+    """The core's refusal as a ValidationError on the field it names among `fields`, else on
+    `default` (the whole form). With a mapping, the core's word for a field (its key) is
+    answered on the app's field (its value)."""
+    names = fields if isinstance(fields, Mapping) else {name: name for name in fields}
+    named = _first_named(str(exc), names, "")
+    return ValidationError({names[named] if named else default: str(exc)})
 
 
 def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> None:
@@ -64,3 +89,23 @@ def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> No
         check_plausible_date(field, day, timezone.localdate(), allowed)
     except ClinicalRuleError as exc:
         raise ValidationError({field: str(exc)}) from exc
+
+
+# Clinic session routes (the clinical rules') -> the pharmacology engine's routes: at-home
+# tablets are absorbed as sublingual/ODT.
+ENGINE_ROUTE: dict[Route, str] = {
+    Route.IV_RACEMIC: "iv",
+    Route.IM_RACEMIC: "im",
+    Route.AT_HOME_SUBLINGUAL: "sublingual",
+    Route.ESKETAMINE_NASAL: "esketamine-intranasal",
+}
+
+# The engine's routes -> the clinical route whose hard dose limit applies; a route the clinic
+# does not dose by (compounded racemic nasal spray) has none.
+LIMIT_ROUTE: dict[str, Route] = {
+    "iv": Route.IV_RACEMIC,
+    "im": Route.IM_RACEMIC,
+    "oral": Route.AT_HOME_SUBLINGUAL,  # K2's limit covers oral and sublingual doses
+    "sublingual": Route.AT_HOME_SUBLINGUAL,
+    "esketamine-intranasal": Route.ESKETAMINE_NASAL,
+}

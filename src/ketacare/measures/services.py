@@ -18,6 +18,7 @@ from ketacare.accounts.roles import Action, ActionDenied, Role, role_can
 from ketacare.audit.services import record
 from ketacare.clinical import instruments
 from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
+from ketacare.clinical_input import field_error
 from ketacare.measures import entry_rules
 from ketacare.measures.models import SafetyAlert, ScaleResponse
 from ketacare.patients.gate import get_for
@@ -30,7 +31,7 @@ def _score(scale: instruments.Instrument, answers: Sequence[int | None]) -> inst
     try:
         return scale.score(list(answers))
     except ClinicalRuleError as exc:
-        raise ValidationError({"answers": str(exc)}) from exc
+        raise field_error(exc, default="answers") from exc
 
 
 def _alert_reason(response: ScaleResponse) -> str:

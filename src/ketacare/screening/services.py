@@ -10,10 +10,15 @@ from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action
 from ketacare.audit.services import record
 from ketacare.clinical import eligibility
+from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical_input import field_error, vital_signs_json
 from ketacare.measures.services import current_responses
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.screening.models import Screening
+
+# What the screening form asks of the vital signs; the rest is not stored as if measured.
+VITALS_ASKED = ("systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm", "spo2_percent")
 
 
 def latest_cssrs_risk(actor: Actor, patient: Patient) -> str | None:
@@ -28,10 +33,7 @@ def _as_json(screening: eligibility.ScreeningInput) -> dict[str, Any]:
     return {
         "diagnoses": sorted(screening.diagnoses),
         "failed_adequate_antidepressant_trials": screening.failed_adequate_antidepressant_trials,
-        "vitals": None if vitals is None else {
-            "systolic_mmhg": vitals.systolic_mmhg, "diastolic_mmhg": vitals.diastolic_mmhg,
-            "heart_rate_bpm": vitals.heart_rate_bpm, "spo2_percent": vitals.spo2_percent,
-        },
+        "vitals": None if vitals is None else vital_signs_json(vitals, VITALS_ASKED),
         "history": sorted(screening.history),
         "hepatic_impairment": str(screening.hepatic_impairment),
         "medicines": sorted(screening.medicines),
@@ -59,13 +61,17 @@ def record_screening(
     actor: Actor, patient_id: Any, screening: eligibility.ScreeningInput
 ) -> Screening:
     patient = get_for(actor, Patient, patient_id, Action.SCREENING_RECORD)
-    results = eligibility.assess(screening)
+    try:
+        results = eligibility.assess(screening)
+        treatment_resistant = eligibility.is_treatment_resistant(screening)
+    except ClinicalRuleError as exc:  # an input combination the rules refuse, named
+        raise field_error(exc) from exc
     saved = Screening.objects.create(
         clinic=patient.clinic,
         patient=patient,
         inputs=_as_json(screening),
         results=_results_json(results),
-        treatment_resistant=eligibility.is_treatment_resistant(screening),
+        treatment_resistant=treatment_resistant,
         recorded_by=actor.user,
     )
     summary = {route: data["status"] for route, data in saved.results.items()}

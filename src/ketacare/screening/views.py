@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
-from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.measures.services import open_alerts
 from ketacare.medications.services import current_medicine_classes
 from ketacare.patients.gate import get_for
@@ -36,8 +35,6 @@ def new_screening(request: HttpRequest, public_id: UUID) -> HttpResponse:
             screening = services.record_screening(actor, public_id, form.screening_input())
         except ValidationError as exc:
             form.add_error(None, exc)
-        except ClinicalRuleError as exc:  # an input combination the rules refuse, named
-            form.add_error(None, str(exc))
         else:
             return redirect("screening-detail", screening_id=screening.public_id)
     context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}

@@ -20,7 +20,6 @@ from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinical import monitoring
 from ketacare.clinical.alerts import AlertKind
 from ketacare.clinical.routes import Route
-from ketacare.clinical_input import vital_signs
 from ketacare.sessions import predose, services
 from ketacare.sessions.models import SessionStatus
 
@@ -72,18 +71,7 @@ class SessionStartIn(VitalsIn):
             raise ValidationError({"dose_mg": "Give the dose either in mg/kg or in mg, not both."})
         if self.infusion_minutes and self.route != Route.IV_RACEMIC.value:
             raise ValidationError({"infusion_minutes": "An infusion time applies to IV only."})
-        return predose.SessionStart(
-            route=Route(self.route),
-            vitals=vital_signs(self.model_dump()),
-            pregnancy=monitoring.PregnancyStatus(self.pregnancy),
-            dose_mg=self.dose_mg,
-            dose_mg_per_kg=self.dose_mg_per_kg,
-            infusion_minutes=self.infusion_minutes,
-            phq9_item9_today=self.phq9_item9_today,
-            cssrs_risk_today=self.cssrs_risk_today,
-            review_note=self.review_note,
-            override_reason=self.override_reason,
-        )
+        return predose.SessionStart.from_fields(self.model_dump())
 
 
 class ReadingIn(VitalsIn):

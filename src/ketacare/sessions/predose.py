@@ -3,6 +3,7 @@ the dose and its limit, and the hard stops only a prescriber passes with a reaso
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
@@ -17,6 +18,7 @@ from ketacare.clinical import dosing, monitoring
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
 from ketacare.clinical.routes import Route
 from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical_input import field_error, vital_signs
 from ketacare.measures.services import (
     CSSRS_RISK_ORDER,
     SuicidalityToday,
@@ -36,6 +38,22 @@ class SessionStart:
     cssrs_risk_today: str | None = None
     review_note: str = ""
     override_reason: str = ""
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any]) -> SessionStart:
+        """From the start form's cleaned data or the API's body: the same field names."""
+        return cls(
+            route=Route(data["route"]),
+            vitals=vital_signs(data),
+            pregnancy=monitoring.PregnancyStatus(data["pregnancy"]),
+            dose_mg=data.get("dose_mg"),
+            dose_mg_per_kg=data.get("dose_mg_per_kg"),
+            infusion_minutes=data.get("infusion_minutes"),
+            phq9_item9_today=data.get("phq9_item9_today"),
+            cssrs_risk_today=data.get("cssrs_risk_today") or None,
+            review_note=data.get("review_note", ""),
+            override_reason=data.get("override_reason", ""),
+        )
 
 
 def _override(actor: Actor, start: SessionStart, what: str) -> dosing.DoseOverride:
@@ -98,7 +116,7 @@ def predose_decision(
             limits,
         )
     except ClinicalRuleError as exc:
-        raise ValidationError({"__all__": str(exc)}) from exc
+        raise field_error(exc) from exc
     passed: list[Any] = []
     reasons = "; ".join(f"{f.reason} ({f.source})" for f in decision.findings)
     if any(f.prescriber_must_clear for f in decision.findings):
@@ -140,7 +158,7 @@ def dose_for(actor: Actor, start: SessionStart, weight_kg: float) -> tuple[Any, 
     except DoseAboveLimit as exc:
         override = _override(actor, start, f"{exc}.")
     except ClinicalRuleError as exc:
-        raise ValidationError({"dose_mg": str(exc)}) from exc
+        raise field_error(exc, default="dose_mg") from exc
     calc = dosing.calculate_dose(
         start.route,
         weight_kg=weight_kg,

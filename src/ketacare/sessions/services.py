@@ -17,7 +17,13 @@ from ketacare.clinical import monitoring
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.news2 import news2
 from ketacare.clinical.routes import Route
-from ketacare.clinical_input import VITAL_SIGN_FIELDS, field_named_in, vital_signs, vital_signs_json
+from ketacare.clinical_input import (
+    VITAL_SIGN_FIELDS,
+    field_error,
+    vital_signs,
+    vital_signs_json,
+    vital_signs_of,
+)
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.services import (
     clear_alerts_before_dosing,
@@ -154,7 +160,7 @@ def record_vitals(
             during_infusion=during_infusion(session, taken_at),
         )
     except ClinicalRuleError as exc:
-        raise ValidationError({field_named_in(str(exc)): str(exc)}) from exc
+        raise field_error(exc, VITAL_SIGN_FIELDS, "systolic_mmhg") from exc
     score = news2(
         current, moaas, sedation_alert_at_or_below_moaas=limits.sedation_alert_at_or_below_moaas
     )
@@ -254,7 +260,7 @@ def discharge(
             route=session.route_enum,
             minutes_observed=minutes_observed(session),
             predose=vital_signs(session.predose_vitals),
-            current=vital_signs({f: getattr(last, f) for f in VITAL_SIGN_FIELDS}),
+            current=vital_signs_of(last),
             alert_and_oriented=alert_and_oriented,
             escort_present=escort_present,
             clinician_judges_stable=clinician_judges_stable,

@@ -10,7 +10,8 @@ from django.http import QueryDict
 
 from ketacare.clinical.dosing import DOSE_LIMITS
 from ketacare.clinical.protocols import TEMPLATES
-from ketacare.clinical.routes import Indication, Route
+from ketacare.clinical.routes import Indication
+from ketacare.clinical_input import LIMIT_ROUTE
 from ketacare.pharmacology.regimen import Regimen, single_dose
 from ketacare.pharmacology.routes import ALL_ROUTES
 
@@ -85,15 +86,6 @@ ROUTE_DEFAULTS: dict[str, dict[str, str]] = {
 }
 DOSE_FIELDS = ("dose_mg_per_kg", "dose_mg", "infusion_min")
 IV_ONLY = ("infusion_min",)
-
-# The clinical core's hard limit that applies to each route of the engine.
-LIMIT_ROUTE = {
-    "iv": Route.IV_RACEMIC,
-    "im": Route.IM_RACEMIC,
-    "oral": Route.AT_HOME_SUBLINGUAL,  # K2's limit covers oral and sublingual doses
-    "sublingual": Route.AT_HOME_SUBLINGUAL,
-    "esketamine-intranasal": Route.ESKETAMINE_NASAL,
-}
 
 
 def follow_route(data: QueryDict) -> QueryDict:

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ketacare.clinical.routes import Route
+from ketacare.clinical_input import ENGINE_ROUTE
 from ketacare.pharmacology import plots
 from ketacare.pharmacology.forecast import Forecast, forecast_patient
 from ketacare.pharmacology.regimen import Dose, Regimen
 from ketacare.pharmacology.response import DEFAULT_RESPONSE
 from ketacare.pharmacology.trial import MAX_SIMULATED_DAYS
 
-# Clinic session routes -> the engine's routes (at-home tablets are sublingual/ODT).
-ENGINE_ROUTE = {"iv": "iv", "im": "im", "at-home": "sublingual",
-                "esketamine": "esketamine-intranasal"}  # fmt: skip
 # What history the forecast reads (issue 9, item 7). The response model forgets a dose within
 # weeks: plasticity half-life 2.231 days, between-patient CV 0.905 (log-normal), so the slowest
 # 1% of virtual patients (half-life about 13 days) keep under 1% of a dose after 90 days
@@ -83,7 +82,7 @@ def _regimen(course: list[SessionDose]) -> Regimen:
     return Regimen(
         tuple(
             Dose(
-                ENGINE_ROUTE[d.route],
+                ENGINE_ROUTE[Route(d.route)],
                 start_min=(d.started_at - first).total_seconds() / 60,
                 dose_mg=d.dose_mg,
                 duration_min=float(d.infusion_minutes or 0) if d.route == "iv" else 0.0,

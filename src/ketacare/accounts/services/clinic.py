@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -20,6 +19,7 @@ from ketacare.clinical.clinic_settings import (
     stricter_only_fields,
 )
 from ketacare.clinical.errors import ClinicalRuleError
+from ketacare.clinical_input import field_error
 from ketacare.clinics.models import Clinic, MonitoringLimits
 from ketacare.clinics.monitoring_limits import monitoring_settings
 
@@ -65,10 +65,6 @@ def update_clinic(actor: Actor, data: dict[str, object]) -> Clinic:
     return clinic
 
 
-def _field_named_in(message: str) -> str:
-    return next((name for name in stricter_only_fields() if name in message), "__all__")
-
-
 @transaction.atomic
 def set_monitoring_limits(actor: Actor, values: dict[str, Any]) -> MonitoringLimits:
     """Store the clinic's limits; a looser one is refused naming its field."""
@@ -78,7 +74,7 @@ def set_monitoring_limits(actor: Actor, values: dict[str, Any]) -> MonitoringLim
     try:
         settings = MonitoringSettings(**chosen)
     except ClinicalRuleError as exc:
-        raise ValidationError({_field_named_in(str(exc)): str(exc)}) from exc
+        raise field_error(exc, stricter_only_fields()) from exc
     defaults = asdict(DEFAULT_MONITORING)
     tightened = {
         f.name: getattr(settings, f.name)

@@ -12,9 +12,6 @@ from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
-from ketacare.clinical import monitoring
-from ketacare.clinical.routes import Route
-from ketacare.clinical_input import vital_signs
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -22,23 +19,6 @@ from ketacare.sessions import predose
 from ketacare.sessions import services as sessions
 from ketacare.sessions.forms import StartSessionForm
 from ketacare.treatment.services.plans import planned_dose
-
-
-def _start_from(form: StartSessionForm) -> predose.SessionStart:
-    data = form.cleaned_data
-    vitals = vital_signs(data)
-    return predose.SessionStart(
-        route=Route(data["route"]),
-        vitals=vitals,
-        pregnancy=monitoring.PregnancyStatus(data["pregnancy"]),
-        dose_mg=data.get("dose_mg"),
-        dose_mg_per_kg=data.get("dose_mg_per_kg"),
-        infusion_minutes=data.get("infusion_minutes"),
-        phq9_item9_today=data.get("phq9_item9_today"),
-        cssrs_risk_today=data.get("cssrs_risk_today") or None,
-        review_note=data.get("review_note", ""),
-        override_reason=data.get("override_reason", ""),
-    )
 
 
 @login_required
@@ -56,7 +36,9 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     open_session = sessions.open_session_of(patient)
     if request.method == "POST" and form.is_valid():
         try:
-            session = sessions.start_session(actor, public_id, _start_from(form))
+            session = sessions.start_session(
+                actor, public_id, predose.SessionStart.from_fields(form.cleaned_data)
+            )
         except sessions.SessionAlreadyOpen as exc:
             form.add_error(None, exc)
             open_session = exc.session

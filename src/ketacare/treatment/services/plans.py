@@ -17,7 +17,7 @@ from ketacare.clinical import protocols
 from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical.dosing import DoseOverride
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
-from ketacare.clinical_input import plausible_date
+from ketacare.clinical_input import field_error, plausible_date
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
@@ -49,9 +49,8 @@ def schedule_for(
     except DoseAboveLimit as exc:
         raise DoseLimitRefusal(str(exc)) from exc
     except ClinicalRuleError as exc:
-        named = {"template": "template", "start": "start_on"}
-        field = next((named[w] for w in named if str(exc).startswith(w)), "dose_mg")
-        raise ValidationError({field: str(exc)}) from exc
+        named = {"template": "template", "start": "start_on", "dose_mg": "dose_mg"}
+        raise field_error(exc, named, "dose_mg") from exc
 
 
 @transaction.atomic
