@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ketacare.clinical.clinic_settings import MonitoringSettings, stricter_only_fields
 from ketacare.clinical.dates import DateRange, check_plausible_date
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.routes import Route
@@ -76,6 +77,16 @@ def field_error(
     names = fields if isinstance(fields, Mapping) else {name: name for name in fields}
     named = _first_named(str(exc), names, "")
     return ValidationError({names[named] if named else default: str(exc)})
+
+
+def stricter_limits(values: Mapping[str, Any]) -> MonitoringSettings:
+    """A clinic's chosen monitoring limits as the core's settings; one looser than the
+    sourced default is refused on its field."""
+    chosen = {name: values[name] for name in stricter_only_fields() if name in values}
+    try:
+        return MonitoringSettings(**chosen)
+    except ClinicalRuleError as exc:
+        raise field_error(exc, stricter_only_fields()) from exc
 
 
 def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> None:

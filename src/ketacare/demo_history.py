@@ -71,7 +71,7 @@ def _phq9_course(
         item9 = 1 if week == 0 and index % 9 == 4 else 0
         answers = [*spread(total - item9, 8, 3, rng), item9]
         response = record_scale(
-            nurse, patient.public_id, "phq9", answers, start + timedelta(days=7 * week),
+            nurse, patient.public_id, "phq9", answers, taken_at=start + timedelta(days=7 * week),
             backdate_reason=DEMO_HISTORY,
         )  # fmt: skip
         alert = response.safetyalert_set.first()
@@ -91,7 +91,7 @@ def _madrs_course(
             patient.public_id,
             "madrs",
             spread(total, 10, 6, rng),
-            start + timedelta(days=7 * week, hours=1),
+            taken_at=start + timedelta(days=7 * week, hours=1),
             backdate_reason=DEMO_HISTORY,
         )
 
@@ -108,7 +108,7 @@ def _recent_madrs(
             patient.public_id,
             "madrs",
             spread(total, 10, 6, rng),
-            baseline_day + timedelta(days=day, hours=-1),
+            taken_at=baseline_day + timedelta(days=day, hours=-1),
             backdate_reason=DEMO_HISTORY,
         )
 

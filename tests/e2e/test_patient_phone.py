@@ -31,7 +31,7 @@ def demo_patient(transactional_db):  # type: ignore[no-untyped-def]
     prescriber = User.objects.get(email=DEMO_USERS[Role.PRESCRIBER])
     actor = actor_for(prescriber, patient.clinic, "prescriber")
     start = timezone.localdate() + timedelta(days=1)
-    plan = plans.create_plan(actor, patient.public_id, "iv-induction", start, None)
+    plan = plans.create_plan(actor, patient.public_id, plans.NewPlan("iv-induction", start))
     return user, patient, plan
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ketacare.accounts.actor import system_actor
 from ketacare.accounts.login_throttle import throttle_name
 from ketacare.accounts.models import ApiToken, Invitation, Membership
-from ketacare.accounts.services.users import create_user
+from ketacare.accounts.services.users import NewMember, create_user
 from ketacare.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -184,8 +184,8 @@ def test_a_new_account_still_needs_an_initial_password(world):
 
 def test_create_user_refuses_an_existing_email_and_keeps_its_password(world, victim):
     with pytest.raises(ValidationError, match="already belongs"):
-        create_user(system_actor(world.clinic_b), victim.email, "another-passphrase-42",
-                    world.clinic_b, "nurse")  # fmt: skip
+        new = NewMember(victim.email, "nurse", password="another-passphrase-42")
+        create_user(system_actor(world.clinic_b), world.clinic_b, new)
     victim.refresh_from_db()
     assert victim.check_password(PASSWORD)
     assert not victim.memberships.filter(clinic=world.clinic_b).exists()

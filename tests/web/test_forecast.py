@@ -42,7 +42,7 @@ def add_madrs(world, scores_days_ago):  # type: ignore[no-untyped-def]
         answers = [min(6, max(0, total - 6 * i)) for i in range(10)]
         measures.record_scale(
             nurse, world.patient_a.public_id, "madrs", answers,
-            timezone.now() - timedelta(days=ago), backdate_reason="rated at the visit",
+            taken_at=timezone.now() - timedelta(days=ago), backdate_reason="rated at the visit",
         )  # fmt: skip
 
 

@@ -132,7 +132,7 @@ def test_history_shows_response_and_the_trajectory_chart(world, client_as):
     start = timezone.now() - timedelta(days=21)
     for week, answers in enumerate([[3] * 8 + [0], [2] * 8 + [0], [1] * 8 + [0], [0] * 9]):
         services.record_scale(actor, world.patient_a.public_id, "phq9", answers,
-                              start + timedelta(days=7 * week),
+                              taken_at=start + timedelta(days=7 * week),
                               backdate_reason="paper form")  # fmt: skip
     client = client_as(world.users_a["nurse"])
     page = client.get(reverse("scale-history", args=[world.patient_a.public_id])).content.decode()

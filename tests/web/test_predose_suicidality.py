@@ -22,8 +22,8 @@ PHQ9_ITEM9_2 = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 def scale(world, instrument, answers, taken_at=None):  # type: ignore[no-untyped-def]
     nurse = Actor(world.users_a["nurse"], world.clinic_a, "nurse")
-    return record_scale(nurse, world.patient_a.public_id, instrument, answers, taken_at,
-                        backdate_reason="rated at the last visit")  # fmt: skip
+    return record_scale(nurse, world.patient_a.public_id, instrument, answers,
+                        taken_at=taken_at, backdate_reason="rated at the last visit")  # fmt: skip
 
 
 def test_todays_item_9_and_its_open_alert_show_on_the_start_page(world, client_as):

@@ -124,7 +124,7 @@ def test_override_reason_within_the_limit_records_no_override(world, client_as):
 def test_a_role_without_dose_override_cannot_plan_above_the_limit(world):
     from django.core.exceptions import ValidationError
 
-    from ketacare.treatment.services.plans import create_plan
+    from ketacare.treatment.services.plans import NewPlan, create_plan
     from tests.conftest import actor_for
 
     nurse_granted_plans = actor_for(world.users_a["nurse"], world.clinic_a, "nurse")
@@ -135,8 +135,9 @@ def test_a_role_without_dose_override_cannot_plan_above_the_limit(world):
         ),
         pytest.raises(ValidationError, match="Only a role that may override"),
     ):
-        create_plan(nurse_granted_plans, world.patient_a.public_id, "esketamine-trd",
-                    timezone.localdate() + timedelta(days=1), 112, frozenset(), "why")  # fmt: skip
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        new = NewPlan("esketamine-trd", tomorrow, 112, override_reason="why")
+        create_plan(nurse_granted_plans, world.patient_a.public_id, new)
     assert not TreatmentPlan.objects.exists()
 
 

@@ -139,7 +139,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from ketacare.accounts.actor import system_actor
     from ketacare.accounts.models import User
     from ketacare.accounts.services.invitations import invite
-    from ketacare.accounts.services.users import create_user
+    from ketacare.accounts.services.users import NewMember, create_user
     from ketacare.clinics.models import Clinic
 
     clinic = Clinic.objects.filter(slug=args.clinic).first()
@@ -155,7 +155,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
                   f"{clinic.name}; they join when they accept after logging in.")  # fmt: skip
             return 0
         password = os.environ.get("KETACARE_PASSWORD") or getpass.getpass("Password: ")
-        user = create_user(actor, args.email, password, clinic, args.role, full_name=args.name)
+        new = NewMember(args.email, args.role, full_name=args.name, password=password)
+        user = create_user(actor, clinic, new)
     except ValidationError as exc:
         return _refuse(exc)
     print(f"{user.email} is {args.role} at {clinic.name}.")

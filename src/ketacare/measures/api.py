@@ -90,7 +90,7 @@ def list_alerts(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]
 def record_scale(request: HttpRequest, patient_id: UUID, payload: ScaleIn) -> Any:
     actor = actor_from_request(request)
     response = services.record_scale(
-        actor, patient_id, payload.instrument, payload.answers, payload.taken_at,
+        actor, patient_id, payload.instrument, payload.answers, taken_at=payload.taken_at,
         backdate_reason=payload.backdate_reason,
     )  # fmt: skip
     return Status(201, response)

@@ -56,8 +56,8 @@ def record_scale(
     patient_id: Any,
     instrument: str,
     answers: Sequence[int | None],
-    taken_at: datetime | None = None,
     *,
+    taken_at: datetime | None = None,
     backdate_reason: str = "",
 ) -> ScaleResponse:
     """A new entry: the scale's own action through the gate, dated by the entry rules."""

@@ -113,7 +113,7 @@ def list_patients(actor: Actor, query: str = "", limit: int = 50, offset: int = 
 def give_portal_access(actor: Actor, public_id: Any, email: str, password: str) -> Patient:
     """Create the patient's own login (role patient) and link it to this record."""
     from ketacare.accounts.models import Membership, User
-    from ketacare.accounts.services.users import create_user
+    from ketacare.accounts.services.users import NewMember, create_user
 
     patient = get_for(actor, Patient, public_id, Action.PORTAL_INVITE)
     if patient.user_id is not None:
@@ -122,8 +122,8 @@ def give_portal_access(actor: Actor, public_id: Any, email: str, password: str) 
     if existing is not None and Membership.objects.filter(user=existing).exists():
         raise ValidationError({"email": "This email already belongs to a KetaCare user."})
     assert actor.clinic is not None
-    user = create_user(actor, email, password, actor.clinic, Role.PATIENT,
-                       full_name=patient.full_name)  # fmt: skip
+    new = NewMember(email, Role.PATIENT, full_name=patient.full_name, password=password)
+    user = create_user(actor, actor.clinic, new)
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
     record(actor, "update", "patient", patient.public_id, patient_id=patient.public_id,

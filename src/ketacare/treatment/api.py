@@ -85,9 +85,10 @@ def list_plans(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery])
 
 @router.post("/patients/{patient_id}/plans", response={201: PlanOut, **ERRORS})
 def create_plan(request: HttpRequest, patient_id: UUID, payload: PlanIn) -> Any:
-    actor, weekdays = actor_from_request(request), frozenset(payload.closed_weekdays)
-    plan = plans.create_plan(actor, patient_id, payload.template, payload.start_on,
-                             payload.dose_mg, weekdays, payload.override_reason)  # fmt: skip
+    weekdays = frozenset(payload.closed_weekdays)
+    new = plans.NewPlan(payload.template, payload.start_on, payload.dose_mg, weekdays,
+                        payload.override_reason)  # fmt: skip
+    plan = plans.create_plan(actor_from_request(request), patient_id, new)
     return Status(201, plan)
 
 

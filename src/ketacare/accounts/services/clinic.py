@@ -4,8 +4,7 @@ act checked against the role table and audited."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
-from typing import Any
+from dataclasses import asdict, dataclass, fields
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -18,8 +17,6 @@ from ketacare.clinical.clinic_settings import (
     MonitoringSettings,
     stricter_only_fields,
 )
-from ketacare.clinical.errors import ClinicalRuleError
-from ketacare.clinical_input import field_error
 from ketacare.clinics.models import Clinic, MonitoringLimits
 from ketacare.clinics.monitoring_limits import monitoring_settings
 
@@ -47,16 +44,25 @@ def create_clinic(
     return clinic
 
 
+@dataclass(frozen=True)
+class ClinicDetails:
+    """What the clinic's settings page changes."""
+
+    name: str
+    address: str
+    time_zone: str
+    licensed_states: list[str]
+
+
 @transaction.atomic
-def update_clinic(actor: Actor, data: dict[str, object]) -> Clinic:
+def update_clinic(actor: Actor, details: ClinicDetails) -> Clinic:
     """Change the actor's own clinic (the admin page never names another clinic)."""
     require(actor, Action.STAFF_MANAGE)
     assert actor.clinic is not None
     clinic = Clinic.objects.select_for_update().get(pk=actor.clinic.pk)
-    allowed = {"name", "address", "time_zone", "licensed_states"}
     changed = {}
-    for name, value in data.items():
-        if name in allowed and getattr(clinic, name) != value:
+    for name, value in asdict(details).items():
+        if getattr(clinic, name) != value:
             changed[name] = {"from": getattr(clinic, name), "to": value}
             setattr(clinic, name, value)
     clinic.full_clean()
@@ -66,15 +72,12 @@ def update_clinic(actor: Actor, data: dict[str, object]) -> Clinic:
 
 
 @transaction.atomic
-def set_monitoring_limits(actor: Actor, values: dict[str, Any]) -> MonitoringLimits:
-    """Store the clinic's limits; a looser one is refused naming its field."""
+def set_monitoring_limits(actor: Actor, settings: MonitoringSettings) -> MonitoringLimits:
+    """Store the limits the clinic tightened (the core refused any looser one when
+    `clinical_input.stricter_limits` built `settings`)."""
     require(actor, Action.MONITORING_LIMITS_SET)
     assert actor.clinic is not None
-    chosen = {name: values[name] for name in stricter_only_fields() if name in values}
-    try:
-        settings = MonitoringSettings(**chosen)
-    except ClinicalRuleError as exc:
-        raise field_error(exc, stricter_only_fields()) from exc
+    chosen = stricter_only_fields()
     defaults = asdict(DEFAULT_MONITORING)
     tightened = {
         f.name: getattr(settings, f.name)

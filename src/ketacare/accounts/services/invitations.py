@@ -7,7 +7,6 @@ clinic sees it under "invitations" and can do nothing to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -19,17 +18,9 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import Invitation, Membership, User, invitation_expiry
 from ketacare.accounts.roles import Action, OutOfReach, Role, require
-from ketacare.accounts.services.users import create_user
+from ketacare.accounts.services.users import NewMember, create_user
 from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
-
-
-@dataclass(frozen=True)
-class NewMember:
-    email: str
-    role: str
-    full_name: str = ""
-    password: str = ""  # only for a new account; never applied to an existing one
 
 
 def add_member(actor: Actor, new: NewMember) -> User | Invitation:
@@ -41,7 +32,7 @@ def add_member(actor: Actor, new: NewMember) -> User | Invitation:
         return invite(actor, actor.clinic, existing, new.role)
     if not new.password:
         raise ValidationError({"password": "Set an initial password for the new account."})
-    return create_user(actor, new.email, new.password, actor.clinic, new.role, new.full_name)
+    return create_user(actor, actor.clinic, new)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from axes.models import AccessAttempt
@@ -22,13 +23,20 @@ from ketacare.clinics.models import Clinic
 
 
 @transaction.atomic
-def create_user(
-    actor: Actor, email: str, password: str, clinic: Clinic, role: str, full_name: str = ""
-) -> User:
+@dataclass(frozen=True)
+class NewMember:
+    email: str
+    role: str
+    full_name: str = ""
+    password: str = ""  # only for a new account; never applied to an existing one
+
+
+def create_user(actor: Actor, clinic: Clinic, new: NewMember) -> User:
     """A new account with its first membership. An email that already has an account is
-    refused: that person is invited instead (accounts/invitations.py), so no clinic can add
+    refused: that person is invited instead (services/invitations.py), so no clinic can add
     itself to, or set the password of, an account another clinic vouches for."""
-    role = Role(role)
+    role = Role(new.role)
+    email, password, full_name = new.email, new.password, new.full_name
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "This email already belongs to a KetaCare account."})
     candidate = User(email=email.lower(), full_name=full_name)

@@ -12,7 +12,12 @@ from django.shortcuts import redirect, render
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.forms import LIMIT_LABELS, ClinicForm, MonitoringLimitsForm
 from ketacare.accounts.roles import Action, require, role_can
-from ketacare.accounts.services.clinic import set_monitoring_limits, update_clinic
+from ketacare.accounts.services.clinic import (
+    ClinicDetails,
+    set_monitoring_limits,
+    update_clinic,
+)
+from ketacare.clinical_input import stricter_limits
 from ketacare.clinics.monitoring_limits import current_limits, monitoring_settings
 
 
@@ -26,7 +31,7 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     form = ClinicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            update_clinic(actor, form.cleaned_data)
+            update_clinic(actor, ClinicDetails(**form.cleaned_data))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -47,7 +52,7 @@ def monitoring_limits(request: HttpRequest) -> HttpResponse:
     form = MonitoringLimitsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            set_monitoring_limits(actor, form.cleaned_data)
+            set_monitoring_limits(actor, stricter_limits(form.cleaned_data))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

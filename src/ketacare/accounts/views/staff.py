@@ -19,7 +19,7 @@ from ketacare.accounts.forms import AddMemberForm
 from ketacare.accounts.models import Invitation
 from ketacare.accounts.roles import Role
 from ketacare.accounts.services import invitations, users
-from ketacare.accounts.services.invitations import NewMember
+from ketacare.accounts.services.users import NewMember
 
 
 def _added_message(result: object, data: dict[str, str]) -> str:

@@ -32,20 +32,26 @@ class DoseLimitRefusal(ValidationError):
         self.what = core_message.split("; an authorised override")[0]
 
 
+@dataclass(frozen=True)
+class NewPlan:
+    """What the plan form and the API ask for: a protocol template from a start date."""
+
+    template: str
+    start_on: date
+    dose_mg: float | None = None
+    closed_weekdays: frozenset[int] = frozenset()
+    override_reason: str = ""  # only to pass a dose above the hard limit (dose.override)
+
+
 def schedule_for(
-    template: str,
-    start_on: date,
-    weight_kg: float,
-    dose_mg: float | None,
-    closed_weekdays: frozenset[int],
-    override: DoseOverride | None = None,
+    new: NewPlan, weight_kg: float, override: DoseOverride | None = None
 ) -> tuple[protocols.ScheduledSession, ...]:
     """The core's schedule; its refusals (a dose above the route limit, a missing at-home
     dose) become a ValidationError naming the field."""
     try:
-        rules = protocols.ClinicScheduleRules(closed_weekdays=closed_weekdays)
-        patient = protocols.PatientContext(weight_kg, dose_mg, override)
-        return protocols.generate_schedule(template, start_on, patient, rules)
+        rules = protocols.ClinicScheduleRules(closed_weekdays=new.closed_weekdays)
+        patient = protocols.PatientContext(weight_kg, new.dose_mg, override)
+        return protocols.generate_schedule(new.template, new.start_on, patient, rules)
     except DoseAboveLimit as exc:
         raise DoseLimitRefusal(str(exc)) from exc
     except ClinicalRuleError as exc:
@@ -54,29 +60,21 @@ def schedule_for(
 
 
 @transaction.atomic
-def create_plan(
-    actor: Actor,
-    patient_id: Any,
-    template: str,
-    start_on: date,
-    dose_mg: float | None,
-    closed_weekdays: frozenset[int] = frozenset(),
-    override_reason: str = "",
-) -> TreatmentPlan:
+def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
     """A dated course. A dose above the hard limit is refused unless a role that may
     override (the role table's dose.override) records its reason; the override is kept
     on the plan and in the audit entry."""
     patient = get_for(actor, Patient, patient_id, Action.PLAN_CREATE)
+    template, start_on, dose_mg = new.template, new.start_on, new.dose_mg
     if start_on < timezone.localdate():
         raise ValidationError({"start_on": "A plan cannot start in the past."})
     plausible_date("start_on", start_on, PLAN_START)
-    args = (template, start_on, float(patient.weight_kg), dose_mg, closed_weekdays)
     override = None
     try:
-        schedule = schedule_for(*args)
+        schedule = schedule_for(new, float(patient.weight_kg))
     except DoseLimitRefusal as refusal:
-        override = _override_for(actor, refusal, override_reason)
-        schedule = schedule_for(*args, override)
+        override = _override_for(actor, refusal, new.override_reason)
+        schedule = schedule_for(new, float(patient.weight_kg), override)
     plan = TreatmentPlan.objects.create(
         clinic=patient.clinic,
         patient=patient,

@@ -29,15 +29,14 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan = plans.create_plan(
-                actor,
-                public_id,
+            new = plans.NewPlan(
                 data["template"],
                 data["start_on"],
                 data["dose_mg"],
                 frozenset(data["closed_weekdays"]),
                 data["override_reason"],
             )
+            plan = plans.create_plan(actor, public_id, new)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field if field in form.fields else None
