@@ -45,6 +45,11 @@ API_BODY = {
     "name": "x",
     "substance": "x",
     "reason": "x",
+    # a counselling note and its amendment
+    "kind": "integration",
+    "held_at": "2026-01-05T10:00:00Z",
+    "duration_minutes": 30,
+    "text": "x",
     # the controlled-substance log
     "quantity": "1",
     "change": "-1",
@@ -127,6 +132,14 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
                "quantity": "100", "supplier": "Acme"}  # fmt: skip
     nurse.post("/api/controlled/receipts", json.dumps(receipt), content_type="application/json")
     entry = Entry.objects.get(clinic=clinic)
+    from ketacare.counselling.models import CounsellingSession
+
+    client_as(users["therapist"]).post(
+        f"/api/patients/{p}/counselling",
+        json.dumps({"kind": "integration", "held_at": "2026-01-05T10:00:00Z",
+                    "duration_minutes": 30, "note": "x"}),
+        content_type="application/json",
+    )  # fmt: skip
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -148,6 +161,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "lot_id": entry.stock.public_id,
         "entry_id": entry.public_id,
         "what": "adjust",  # not an object: one of a lot's actions
+        "counselling_id": CounsellingSession.objects.get(patient=patient).public_id,
         "instrument": "phq9",  # not an object: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
         "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),
@@ -157,7 +171,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
-                "session_id", "plan_id", "medication_id", "allergy_id")  # fmt: skip
+                "session_id", "plan_id", "medication_id", "allergy_id",
+                "counselling_id")  # fmt: skip
 
 
 @pytest.fixture

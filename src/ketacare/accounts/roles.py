@@ -49,6 +49,9 @@ class Action(models.TextChoices):
     MONITORING_LIMITS_SET = "monitoring.limits", "Set the clinic's stricter monitoring limits"
     MEDICATION_VIEW = "medication.view", "See the medication list and allergies"
     MEDICATION_RECORD = "medication.record", "Record medicines and allergies"
+    COUNSELLING_VIEW = "counselling.view", "See when counselling sessions took place"
+    COUNSELLING_NOTES = "counselling.notes", "Read psychotherapy notes"
+    COUNSELLING_RECORD = "counselling.record", "Write and sign counselling notes"
     CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
     CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
 
@@ -66,6 +69,7 @@ _CARE_TEAM = (
     Action.SESSION_VIEW,
     Action.PLAN_VIEW,
     Action.MEDICATION_VIEW,
+    Action.COUNSELLING_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.records, the gate).
@@ -96,6 +100,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MEDICATION_RECORD,
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
+            Action.COUNSELLING_NOTES,
             *_CARE_TEAM,
         }
     ),
@@ -112,7 +117,11 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             *_CARE_TEAM,
         }
     ),
-    Role.THERAPIST: frozenset({Action.PATIENT_VIEW, *_CARE_TEAM}),
+    # Psychotherapy notes (45 CFR 164.501, 164.508(a)(2)): the therapist who writes them and
+    # the prescriber who doses on them; the rest of the team sees that a session took place.
+    Role.THERAPIST: frozenset(
+        {Action.PATIENT_VIEW, Action.COUNSELLING_NOTES, Action.COUNSELLING_RECORD, *_CARE_TEAM}
+    ),
     Role.FRONT_DESK: frozenset(
         {
             Action.PATIENT_VIEW,

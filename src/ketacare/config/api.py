@@ -6,6 +6,7 @@ from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.controlled.api import router as controlled_router
+from ketacare.counselling.api import router as counselling_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
@@ -32,4 +33,5 @@ api.add_router("", sessions_router, tags=["dosing sessions"])
 api.add_router("", screening_router, tags=["screening"])
 api.add_router("", medications_router, tags=["medications"])
 api.add_router("", controlled_router, tags=["controlled substances"])
+api.add_router("", counselling_router, tags=["counselling"])
 api.add_router("", treatment_router, tags=["treatment plans"])

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ketacare.screening",
     "ketacare.medications",
     "ketacare.controlled",
+    "ketacare.counselling",
     "ketacare.sessions",
     "ketacare.audit",
     "ketacare.api",

@@ -8,6 +8,7 @@ from ketacare.chart.views import audit_log, scale_history, session_start, trajec
 from ketacare.chart.views import patients as chart
 from ketacare.config.api import api
 from ketacare.controlled import views as controlled
+from ketacare.counselling import views as counselling
 from ketacare.measures import views as measures
 from ketacare.medications import views as medications
 from ketacare.screening import views as screening
@@ -66,6 +67,17 @@ urlpatterns = [
         "alerts/<uuid:alert_id>/acknowledge/", measures.acknowledge_alert, name="alert-acknowledge"
     ),  # fmt: skip
     path("patients/<uuid:public_id>/pk/", treatment.pk_page, name="pk-prediction"),
+    path(
+        "patients/<uuid:public_id>/counselling/",
+        counselling.patient_counselling,
+        name="counselling-list",
+    ),
+    path("counselling/<uuid:counselling_id>/", counselling.note, name="counselling-note"),
+    path(
+        "counselling/<uuid:counselling_id>/<slug:what>/",
+        counselling.note_action,
+        name="counselling-note-action",
+    ),
     path("controlled/", controlled.ledger, name="controlled-ledger"),
     path("controlled/receipts/", controlled.receive, name="controlled-receive"),
     path("controlled/export.csv", controlled.export_csv, name="controlled-export"),

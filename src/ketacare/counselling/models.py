@@ -1,0 +1,62 @@
+"""A therapist's session with a patient, and the amendments to its signed note."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ketacare.patients.records import ClinicRecord
+
+
+class Kind(models.TextChoices):
+    PREPARATION = "preparation", "Preparation"
+    INTEGRATION = "integration", "Integration"
+    OTHER = "other", "Other"
+
+
+class CounsellingSession(ClinicRecord):
+    audit_type = "counselling_session"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="counselling_sessions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    dosing_session = models.ForeignKey(
+        "dosing_sessions.DosingSession", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="counselling_sessions",
+        help_text="The dosing session this one prepares or integrates",
+    )  # fmt: skip
+    held_at = models.DateTimeField(default=timezone.now)
+    duration_minutes = models.PositiveSmallIntegerField()
+    note = models.TextField()
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "patient", "held_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} session of {self.patient} ({self.held_at:%Y-%m-%d})"
+
+
+class Amendment(models.Model):
+    """Added to a signed note; the original text stays as it was signed."""
+
+    session = models.ForeignKey(
+        CounsellingSession, on_delete=models.PROTECT, related_name="amendments"
+    )
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"amendment to {self.session} ({self.added_at:%Y-%m-%d})"
