@@ -62,30 +62,34 @@ class AmendmentIn(Schema):
 
 
 @router.get("/patients/{patient_id}/counselling", response={200: Page[CounsellingOut], **ERRORS})
-def list_sessions(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]) -> Any:
+def list_counselling_sessions(
+    request: HttpRequest, patient_id: UUID, paging: Query[PageQuery]
+) -> Any:
     actor = actor_from_request(request)
     rows, count = services.session_page(actor, patient_id, paging.limit, paging.offset)
     return page(request, rows, count, paging)
 
 
 @router.post("/patients/{patient_id}/counselling", response={201: NoteOut, **ERRORS})
-def record_session(request: HttpRequest, patient_id: UUID, payload: CounsellingIn) -> Any:
+def record_counselling_session(
+    request: HttpRequest, patient_id: UUID, payload: CounsellingIn
+) -> Any:
     actor = actor_from_request(request)
     return Status(201, services.record_session(actor, patient_id, payload.to_entry()))
 
 
 @router.get("/counselling/{counselling_id}", response={200: NoteOut, **ERRORS})
-def read_note(request: HttpRequest, counselling_id: UUID) -> Any:
+def read_counselling_note(request: HttpRequest, counselling_id: UUID) -> Any:
     return services.read_note(actor_from_request(request), counselling_id)
 
 
 @router.post("/counselling/{counselling_id}/sign", response={200: NoteOut, **ERRORS})
-def sign(request: HttpRequest, counselling_id: UUID) -> Any:
+def sign_counselling_note(request: HttpRequest, counselling_id: UUID) -> Any:
     return services.sign(actor_from_request(request), counselling_id)
 
 
 @router.post("/counselling/{counselling_id}/amendments", response={201: NoteOut, **ERRORS})
-def amend(request: HttpRequest, counselling_id: UUID, payload: AmendmentIn) -> Any:
+def amend_counselling_note(request: HttpRequest, counselling_id: UUID, payload: AmendmentIn) -> Any:
     actor = actor_from_request(request)
     services.amend(actor, counselling_id, payload.text)
     return Status(201, services.read_note(actor, counselling_id))
