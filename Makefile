@@ -1,8 +1,9 @@
 # KetaCare: two commands on a fresh machine.
 #   make run   - venv, install, migrate SQLite, demo data, serve on http://127.0.0.1:8000 (with the task worker)
 #   make test  - install test needs (PostgreSQL, Chromium, dev deps), run everything on SQLite and PostgreSQL
+#   make mutation - do tests/clinical catch a wrong safety rule? (mutmut; slow, not part of make test)
 #   make lock  - refresh uv.lock after a change to pyproject.toml (make upgrade: newest allowed releases)
-.PHONY: run test venv lint lock upgrade clean
+.PHONY: run test venv lint lock upgrade clean mutation
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -61,5 +62,14 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# Mutation testing of the clinical safety rules (docs/mutation-testing.md): a fresh run each
+# time (mutants/ is mutmut's work copy), one test process at a time on this shared machine.
+# Narrow it while working on one module: make mutation MUTANTS='ketacare.clinical.dosing*'
+MUTANTS ?=
+mutation: $(STAMP)
+	rm -rf mutants
+	KETACARE_VAR_DIR=$$(mktemp -d) nice $(VENV)/bin/mutmut run --max-children 1 $(if $(MUTANTS),'$(MUTANTS)')
+	$(PY) scripts/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) $(TOOLS) var
+	rm -rf $(VENV) $(TOOLS) var mutants
