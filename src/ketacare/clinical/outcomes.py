@@ -272,7 +272,8 @@ def summarise(
     latest = series[-1]
     first, relapse = course.first_response_on, course.relapse_on
     start = min(dose_dates) if dose_dates else baseline.taken_on
-    last_dose = max((d for d in dose_dates if relapse and d <= relapse), default=None)
+    # A dose on the day the relapse is measured is not the one whose effect wore off.
+    last_dose = max((d for d in dose_dates if relapse and d < relapse), default=None)
     cutoff = remission_cutoff(instrument, settings)
     return OutcomeSummary(
         instrument=instrument,
