@@ -325,3 +325,24 @@ def test_iv_tolerated_without_response_suggests_an_increase() -> None:
     assert suggest(Route.IV_RACEMIC, 40, ResponseSoFar.PARTIAL, WELL) == TitrationSuggestion(
         INCREASE, None, "tolerated without full response", "K1"
     )
+
+
+@pytest.mark.parametrize(
+    ("route", "source"), [(Route.IM_RACEMIC, "K5"), (Route.AT_HOME_SUBLINGUAL, "K2")]
+)
+def test_poorly_tolerated_at_025_mg_per_kg_is_the_bottom_of_the_im_and_oral_ranges(
+    route: Route, source: str
+) -> None:
+    # 0.25 mg/kg x 80 kg = 20 mg: the lowest studied IM dose (K5) and oral dose (K2).
+    assert suggest(route, 20, ResponseSoFar.NONE, POOR) == TitrationSuggestion(
+        REVIEW, None, "poorly tolerated at the lowest published dose", source
+    )
+    assert suggest(route, 21, ResponseSoFar.NONE, POOR).action is DECREASE
+
+
+def test_at_home_below_about_43_kg_the_7_mg_per_kg_limit_binds_before_300_mg() -> None:
+    # 7.0 mg/kg x 40 kg = 280 mg, under the 300 mg cap (K2).
+    dose = calculate_dose(Route.AT_HOME_SUBLINGUAL, weight_kg=40, dose_mg=280)
+    assert (dose.limit_mg, dose.limit_source) == (280, "K2")
+    with pytest.raises(DoseAboveLimit, match=r"the 280 mg limit"):
+        calculate_dose(Route.AT_HOME_SUBLINGUAL, weight_kg=40, dose_mg=281)

@@ -69,6 +69,14 @@ def test_a_complete_calm_reading_is_go_with_no_findings_and_no_notes() -> None:
     assert decision.may_dose
 
 
+def test_a_no_go_found_after_a_review_still_makes_the_decision_no_go() -> None:
+    # The BP review finding comes first, the pregnancy no-go after it: the worst one decides.
+    decision = predose_check(visit(with_bp(150, 92), PregnancyStatus.PREGNANT_OR_BREASTFEEDING))
+    assert [f.decision for f in decision.findings] == [Decision.REVIEW, Decision.NO_GO]
+    assert decision.decision is Decision.NO_GO
+    assert not decision.may_dose
+
+
 def test_bp_above_the_hold_limit_is_no_go_naming_reading_limit_and_k18() -> None:
     assert predose_check(visit(with_bp(190, 95))).findings == (
         Finding(
