@@ -60,7 +60,57 @@ def make_clinic_world(slug: str, patient_name: str):  # type: ignore[no-untyped-
     )
     patient.user = users["patient"]
     patient.save()
+    publish_consents(clinic)
+    sign_consents(patient, witness=users["nurse"])
     return clinic, users, patient
+
+
+CONSENT_EFFECTIVE_SINCE = date(2020, 1, 1)
+
+
+def publish_consents(clinic, effective_on: date = CONSENT_EFFECTIVE_SINCE):  # type: ignore[no-untyped-def]
+    """Version 1 of every consent document (each route and telehealth), as a clinic admin
+    would publish it; written directly so that tests counting audit entries are unaffected."""
+    from ketacare.clinical.consent import TOPICS, topic_label
+    from ketacare.consent.models import ConsentDocument
+
+    return {
+        topic: ConsentDocument.objects.create(
+            clinic=clinic,
+            topic=topic,
+            version=1,
+            title=f"Consent to {topic_label(topic)}",
+            body=f"What {topic_label(topic)} involves, its risks and the alternatives.",
+            effective_on=effective_on,
+        )
+        for topic in TOPICS
+    }
+
+
+def sign_consents(patient, witness=None, topics=None):  # type: ignore[no-untyped-def]
+    """The patient signs the newest version of each topic (all by default) on the clinic
+    tablet, so that sessions and plans may start: the fixture every session test relies on."""
+    from ketacare.clinical.consent import TOPICS
+    from ketacare.consent.models import ConsentDocument, ConsentSignature
+    from ketacare.consent.services import latest_versions
+
+    latest = latest_versions(patient.clinic_id)
+    signed = []
+    for topic in topics or TOPICS:
+        document: ConsentDocument = latest[topic]
+        signed.append(
+            ConsentSignature.objects.create(
+                clinic_id=patient.clinic_id,
+                patient=patient,
+                document=document,
+                topic=topic,
+                typed_name=patient.full_name,
+                signed_via="clinic_tablet",
+                witness=witness,
+                recorded_by=witness,
+            )
+        )
+    return signed
 
 
 @pytest.fixture

@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
 from ketacare.clinics.models import Clinic
+from ketacare.consent.demo_documents import load_consents
 from ketacare.controlled import services as controlled
 from ketacare.controlled.models import StockLot
 from ketacare.demo_history import load_history
@@ -100,6 +102,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_history(clinic, _actor(clinic, Role.NURSE), rng)
     _load_medicines(clinic, rng)
     _load_controlled(clinic)
+    load_consents(clinic, User.objects.get(email=DEMO_USERS[Role.NURSE]), timezone.now())
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])

@@ -54,7 +54,15 @@ class Action(models.TextChoices):
     COUNSELLING_RECORD = "counselling.record", "Write and sign counselling notes"
     CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
     CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
+    CONSENT_VIEW = "consent.view", "See consent documents and whether a patient has signed"
+    CONSENT_PUBLISH = "consent.publish", "Publish a new version of a consent document"
+    CONSENT_WITNESS = "consent.witness", "Witness a patient's consent or record its withdrawal"
+    CONSENT_SIGN_OWN = "consent.sign_own", "Sign or withdraw one's own consent"
 
+
+# Witnesses of a consent are the clinical staff who can answer the patient's questions about
+# the treatment; front desk and the admin role are not.
+_CONSENT_WITNESSES = (Action.CONSENT_VIEW, Action.CONSENT_WITNESS)
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
@@ -84,6 +92,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PORTAL_INVITE,
             Action.MONITORING_LIMITS_SET,
             Action.CONTROLLED_VIEW,  # the registrant's records, for inspection and export
+            Action.CONSENT_VIEW,
+            Action.CONSENT_PUBLISH,
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -101,6 +111,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
             Action.COUNSELLING_NOTES,
+            *_CONSENT_WITNESSES,
             *_CARE_TEAM,
         }
     ),
@@ -114,13 +125,20 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MEDICATION_RECORD,
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
+            *_CONSENT_WITNESSES,
             *_CARE_TEAM,
         }
     ),
     # Psychotherapy notes (45 CFR 164.501, 164.508(a)(2)): the therapist who writes them and
     # the prescriber who doses on them; the rest of the team sees that a session took place.
     Role.THERAPIST: frozenset(
-        {Action.PATIENT_VIEW, Action.COUNSELLING_NOTES, Action.COUNSELLING_RECORD, *_CARE_TEAM}
+        {
+            Action.PATIENT_VIEW,
+            Action.COUNSELLING_NOTES,
+            Action.COUNSELLING_RECORD,
+            *_CONSENT_WITNESSES,
+            *_CARE_TEAM,
+        }
     ),
     Role.FRONT_DESK: frozenset(
         {
@@ -129,10 +147,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_EDIT,
             Action.PORTAL_INVITE,
             Action.PLAN_VIEW,  # front desk books the sessions
+            Action.CONSENT_VIEW,  # and checks that the consents are signed before the day
         }
     ),
     # Patients fill in their own self-report scales (dated when sent, correcting only their
-    # own entries), see their scores and their plan (their record only).
+    # own entries), see their scores and their plan, and sign or withdraw their own consents
+    # in the portal (their record only).
     Role.PATIENT: frozenset(
         {
             Action.PATIENT_VIEW,
@@ -140,6 +160,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SCALE_SELF_REPORT,
             Action.PLAN_VIEW,
             Action.MEDICATION_VIEW,
+            Action.CONSENT_VIEW,
+            Action.CONSENT_SIGN_OWN,
         }
     ),
 }

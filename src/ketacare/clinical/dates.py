@@ -33,6 +33,9 @@ MEDICATION_DATE = DateRange(days_back=130 * 366, days_ahead=1)
 """When a medicine was started or stopped: within a lifetime, never after tomorrow."""
 PLAN_START = DateRange(days_back=0, days_ahead=366)
 """A course is planned from today up to a year ahead."""
+CONSENT_EFFECTIVE = DateRange(days_back=0, days_ahead=366)
+"""A new consent version takes effect from today up to a year ahead: never in the past, where
+it would silently expire signatures that sessions already relied on."""
 
 
 def check_plausible_date(field: str, value: date, today: date, allowed: DateRange) -> None:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ketacare.controlled",
     "ketacare.counselling",
     "ketacare.sessions",
+    "ketacare.consent",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",

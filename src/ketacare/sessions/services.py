@@ -25,6 +25,7 @@ from ketacare.clinical_input import (
     vital_signs_of,
 )
 from ketacare.clinics.monitoring_limits import monitoring_settings
+from ketacare.consent.services import require_current_consent
 from ketacare.measures.services import (
     clear_alerts_before_dosing,
 )
@@ -79,6 +80,7 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
     already = open_session_of(patient)
     if already is not None:
         raise SessionAlreadyOpen(already)
+    require_current_consent(patient, start.route)
     today = suicidality_on_record(patient)
     start = worst_of_day(start, today)
     decision, passed = predose_decision(

@@ -18,6 +18,7 @@ from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical.dosing import DoseOverride
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
 from ketacare.clinical_input import field_error, plausible_date
+from ketacare.consent.services import require_current_consent
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
@@ -75,6 +76,7 @@ def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
     except DoseLimitRefusal as refusal:
         override = _override_for(actor, refusal, new.override_reason)
         schedule = schedule_for(new, float(patient.weight_kg), override)
+    require_current_consent(patient, protocols.TEMPLATES[new.template].route)
     plan = TreatmentPlan.objects.create(
         clinic=patient.clinic,
         patient=patient,
