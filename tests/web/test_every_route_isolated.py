@@ -78,6 +78,7 @@ def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
 def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     """One object of each kind in clinic A or B, made through the real pages and API."""
     from ketacare.accounts.models import ApiToken, Invitation, User
+    from ketacare.consent.models import ConsentDocument
     from ketacare.measures.models import SafetyAlert, ScaleResponse
     from ketacare.medications.models import Allergy, Medication
     from ketacare.screening.models import Screening
@@ -162,7 +163,9 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "entry_id": entry.public_id,
         "what": "adjust",  # not an object: one of a lot's actions
         "counselling_id": CounsellingSession.objects.get(patient=patient).public_id,
+        "document_id": ConsentDocument.objects.filter(clinic=clinic).first().public_id,
         "instrument": "phq9",  # not an object: any valid value
+        "topic": "iv",  # a consent topic: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
         "uidb64": urlsafe_base64_encode(force_bytes(world.users_b["nurse"].pk)),
         "token": "cz0a9a-0123456789abcdef0123456789abcdef",

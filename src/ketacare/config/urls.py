@@ -7,6 +7,7 @@ from ketacare.accounts.views import signin as accounts
 from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
 from ketacare.chart.views import patients as chart
 from ketacare.config.api import api
+from ketacare.consent import views as consent
 from ketacare.controlled import views as controlled
 from ketacare.counselling import views as counselling
 from ketacare.measures import views as measures
@@ -129,6 +130,20 @@ urlpatterns = [
     path("audit/", audit_log.audit_log, name="audit-log"),
     path("clinic/", clinics.clinic_settings, name="clinic-settings"),
     path("clinic/monitoring/", clinics.monitoring_limits, name="clinic-monitoring"),
+    path("clinic/consent/", consent.document_list, name="consent-documents"),
+    path("clinic/consent/new/", consent.publish, name="consent-publish"),
+    path(
+        "clinic/consent/<uuid:document_id>/", consent.document_detail, name="consent-document"
+    ),  # fmt: skip
+    path("patients/<uuid:public_id>/consent/", consent.patient_consent, name="patient-consent"),
+    path(
+        "patients/<uuid:public_id>/consent/<slug:topic>/sign/", consent.sign, name="consent-sign"
+    ),  # fmt: skip
+    path(
+        "patients/<uuid:public_id>/consent/<slug:topic>/withdraw/",
+        consent.withdraw,
+        name="consent-withdraw",
+    ),
     path("clinic/users/", staff.staff_list, name="staff-list"),
     path("clinic/users/<int:user_id>/unlock/", staff.staff_unlock, name="staff-unlock"),
     path("clinic/users/<int:user_id>/remove/", staff.staff_remove, name="staff-remove"),

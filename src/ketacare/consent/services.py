@@ -114,9 +114,9 @@ def publish_version(actor: Actor, new: NewVersion) -> ConsentDocument:
     require(actor, Action.CONSENT_PUBLISH)
     assert actor.clinic is not None
     new = _clean_version(new)
-    plausible_date("effective_on", new.effective_on, CONSENT_EFFECTIVE)
     if new.effective_on < clinic_today(actor.clinic):
         raise ValidationError({"effective_on": "A new version takes effect today or later."})
+    plausible_date("effective_on", new.effective_on, CONSENT_EFFECTIVE)
     previous = (
         ConsentDocument.objects.filter(clinic=actor.clinic, topic=new.topic)
         .order_by("-version")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.chart.forms import PortalAccessForm
+from ketacare.consent.services import topic_rows
 from ketacare.measures.progress import snapshots
 from ketacare.measures.services import (
     current_responses,
@@ -174,6 +175,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "progress": snapshots(responses),
         "open_alerts": open_alerts(actor, patient),
         "crisis": own_open_suicidality_alert(actor, patient),
+        "consents": topic_rows(patient) if role_can(actor.role, Action.CONSENT_VIEW) else None,
     }
     return render(request, "patients/chart.html", context)
 

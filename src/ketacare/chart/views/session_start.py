@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
+from ketacare.consent.services import ConsentMissing
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -34,6 +35,7 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     form = StartSessionForm(request.POST or None, initial=initial)
     open_session = sessions.open_session_of(patient)
+    consent_missing = None
     if request.method == "POST" and form.is_valid():
         try:
             session = sessions.start_session(
@@ -42,6 +44,9 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except sessions.SessionAlreadyOpen as exc:
             form.add_error(None, exc)
             open_session = exc.session
+        except ConsentMissing as exc:
+            form.add_error(None, "No session without a current consent: see the box above.")
+            consent_missing = exc.missing
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -54,5 +59,6 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "open_alerts": open_alerts(actor, patient),
         "open_session": open_session,
         "today": predose.suicidality_on_record(patient),
+        "consent_missing": consent_missing,
     }
     return render(request, "sessions/start.html", context, status=422 if form.errors else 200)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
+from ketacare.consent.services import ConsentMissing
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -26,6 +27,7 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = get_for(actor, Patient, public_id, Action.PLAN_CREATE)
     initial = {"start_on": timezone.localdate(), "closed_weekdays": [5, 6]}
     form = PlanForm(request.POST or None, initial=initial)
+    consent_missing = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -37,6 +39,9 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data["override_reason"],
             )
             plan = plans.create_plan(actor, public_id, new)
+        except ConsentMissing as exc:
+            form.add_error(None, "No plan without a current consent: see the box above.")
+            consent_missing = exc.missing
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field if field in form.fields else None
@@ -44,7 +49,12 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, f"Plan saved: {len(plan.schedule)} sessions.")
             return redirect("plan-detail", plan_id=plan.public_id)
-    context = {"patient": patient, "form": form, "open_alerts": open_alerts(actor, patient)}
+    context = {
+        "patient": patient,
+        "form": form,
+        "open_alerts": open_alerts(actor, patient),
+        "consent_missing": consent_missing,
+    }
     return render(request, "treatment/plan_form.html", context, status=422 if form.errors else 200)
 
 
