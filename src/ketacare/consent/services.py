@@ -96,7 +96,15 @@ class NewVersion:
     resign_required: bool = True
 
 
+def _no_nul(**fields: str) -> None:
+    """PostgreSQL cannot store NUL: refuse it by name (the API's text reaches us unfiltered)."""
+    for name, value in fields.items():
+        if "\x00" in value:
+            raise ValidationError({name: "Text may not contain NUL characters."})
+
+
 def _clean_version(new: NewVersion) -> NewVersion:
+    _no_nul(title=new.title, body=new.body)
     if new.topic not in rule.TOPICS:
         raise ValidationError({TOPIC_FIELD: f"Unknown topic {new.topic!r}: one of "
                                f"{', '.join(rule.TOPICS)}."})  # fmt: skip
@@ -295,6 +303,7 @@ def sign_consent(actor: Actor, patient_id: Any, signing: Signing) -> tuple[Conse
     if newest.pk != document.pk:
         raise ValidationError({"document_id": f"Version {newest.version} of this consent has "
                                "been published since: read it and sign that one."})  # fmt: skip
+    _no_nul(typed_name=signing.typed_name)
     if not signing.agreed:
         raise ValidationError({"agreed": "Tick the box to say you have read it and agree."})
     typed = " ".join(signing.typed_name.split())
@@ -334,6 +343,7 @@ def withdraw_consent(actor: Actor, patient_id: Any, topic: str, reason: str) -> 
     patient = get_for(actor, Patient, patient_id, _own_or_witnessed(actor))
     if topic not in rule.TOPICS:
         raise ValidationError({TOPIC_FIELD: f"Unknown topic {topic!r}."})
+    _no_nul(reason=reason)
     latest = (
         ConsentSignature.objects.select_for_update()
         .filter(clinic_id=patient.clinic_id, patient=patient, topic=topic)
