@@ -191,7 +191,8 @@ def test_twelve_weeks_of_a_large_population_stays_in_bounded_memory():
         " '--hours', '2016', '--step-min', '5', '--population', '3000', '--json'])\n"
         # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so the child would
         # report the pytest process's own peak once the suite has grown past the limit.
-        "peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "peak = int(status.split()[0])\n"
         "print(code, peak // 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)

@@ -23,7 +23,7 @@ from ketacare.sessions.models import DosingSession
 from ketacare.sessions.predose import SessionStart
 from ketacare.sessions.services import start_session
 from ketacare.treatment.models import TreatmentPlan
-from ketacare.treatment.plans import create_plan
+from ketacare.treatment.services.plans import create_plan
 from tests.conftest import actor_for, patient_data
 
 pytestmark = pytest.mark.django_db
