@@ -23,7 +23,7 @@ from ketacare.sessions.models import DosingSession
 from ketacare.sessions.predose import SessionStart
 from ketacare.sessions.services import start_session
 from ketacare.treatment.models import TreatmentPlan
-from ketacare.treatment.services.plans import create_plan
+from ketacare.treatment.services.plans import NewPlan, create_plan
 from tests.conftest import actor_for, patient_data
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +88,10 @@ def test_a_plan_for_a_route_without_consent_is_refused_and_one_with_it_is_saved(
     start_on = timezone.localdate() + timedelta(days=3)
     prescriber = actor(world, "prescriber")
     with pytest.raises(services.ConsentMissing):
-        create_plan(prescriber, patient.public_id, "esketamine-trd", start_on, 56)
+        create_plan(prescriber, patient.public_id, NewPlan("esketamine-trd", start_on, 56))
     assert not TreatmentPlan.objects.exists()
     sign(world, patient, Route.ESKETAMINE_NASAL.value, role="prescriber")
-    assert create_plan(prescriber, patient.public_id, "esketamine-trd", start_on, 56)
+    assert create_plan(prescriber, patient.public_id, NewPlan("esketamine-trd", start_on, 56))
 
 
 def test_a_new_version_requiring_resigning_expires_the_consent_until_signed_again(world):
