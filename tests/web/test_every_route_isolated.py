@@ -41,6 +41,11 @@ API_BODY = {
     "failed_adequate_antidepressant_trials": 2,
     "template": "iv-induction",
     "start_on": "2030-01-07",
+    # a consent's signature or withdrawal (the document is looked up after the patient)
+    "document_id": "00000000-0000-4000-8000-000000000000",
+    "typed_name": "x",
+    "agreed": True,
+    "topic": "iv",
     # a medicine, an allergy, and a reason to stop or remove one
     "name": "x",
     "substance": "x",

@@ -7,6 +7,7 @@ from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.controlled.api import router as controlled_router
 from ketacare.counselling.api import router as counselling_router
+from ketacare.consent.api import router as consent_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
@@ -35,3 +36,4 @@ api.add_router("", medications_router, tags=["medications"])
 api.add_router("", controlled_router, tags=["controlled substances"])
 api.add_router("", counselling_router, tags=["counselling"])
 api.add_router("", treatment_router, tags=["treatment plans"])
+api.add_router("", consent_router, tags=["consent"])
