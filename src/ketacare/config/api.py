@@ -5,9 +5,9 @@ from __future__ import annotations
 from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
+from ketacare.consent.api import router as consent_router
 from ketacare.controlled.api import router as controlled_router
 from ketacare.counselling.api import router as counselling_router
-from ketacare.consent.api import router as consent_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
