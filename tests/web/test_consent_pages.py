@@ -169,3 +169,18 @@ def test_another_clinics_user_reaches_neither_documents_nor_consents(world, clie
     assert (
         nurse_b.post(sign_page(world.patient_a), sign_body(world, "Alice Test")).status_code == 404
     )
+
+
+def test_a_version_published_while_the_tablet_page_was_open_is_named_on_the_page(world, client_as):
+    patient = newcomer(world)
+    body = sign_body(world, "Nadia New")  # version 1, as the page showed it
+    client_as(world.users_a["clinic_admin"]).post(reverse("consent-publish"), {
+        "topic": "iv", "title": "v2", "body": "New text.",
+        "effective_on": timezone.localdate().isoformat(), "resign_required": "on"})  # fmt: skip
+    nurse = client_as(world.users_a["nurse"])
+    refused = nurse.post(sign_page(patient), body)
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Version 2 of this consent has been published since" in page
+    assert "New text." in page  # the page now shows version 2 to read
+    assert not ConsentSignature.objects.filter(patient=patient).exists()
