@@ -69,6 +69,22 @@ API_BODY = {
     "expires_on": "2030-01-01",
     "supplier": "x",
 }
+# Where two resources name the same field differently (an appointment's kind is a visit,
+# a counselling session's is its purpose), the route's own values.
+API_BODY_FOR = {
+    "/appointments": {
+        "kind": "dosing",
+        "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),
+        "minutes": 60,
+    },
+}
+
+
+def api_body(url: str) -> str:
+    extra = next((v for k, v in API_BODY_FOR.items() if k in url), {})
+    return json.dumps({**API_BODY, **extra})
+
+
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
@@ -146,6 +162,16 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
                     "duration_minutes": 30, "note": "x"}),
         content_type="application/json",
     )  # fmt: skip
+    from ketacare.appointments.models import Appointment
+
+    client_as(users["front_desk"]).post(
+        f"/patients/{p}/appointments/new/",
+        {
+            "kind": "consultation",
+            "minutes": "30",
+            "starts_at": f"{timezone.localdate() + timedelta(days=40)}T10:00",
+        },
+    )
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -169,6 +195,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "what": "adjust",  # not an object: one of a lot's actions
         "counselling_id": CounsellingSession.objects.get(patient=patient).public_id,
         "document_id": ConsentDocument.objects.filter(clinic=clinic).first().public_id,
+        "appointment_id": Appointment.objects.get(patient=patient).public_id,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
@@ -180,7 +207,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "medication_id", "allergy_id",
-                "counselling_id")  # fmt: skip
+                "counselling_id", "appointment_id")  # fmt: skip
 
 
 @pytest.fixture
@@ -217,7 +244,7 @@ def test_no_route_reaches_an_object_of_another_clinic(world, client_as, clinic_b
     checked = 0
     for url in object_routes(clinic_b_objects):
         if url.startswith("/api/"):  # valid bodies, so the request reaches the gate
-            post = client.post(url, json.dumps(API_BODY), content_type="application/json")
+            post = client.post(url, api_body(url), content_type="application/json")
         else:
             post = client.post(url, {"note": "x", "reason": "x", "active": "0"})
         patch = client.patch(url, json.dumps({"first_name": "X"}), content_type="application/json")
@@ -297,7 +324,7 @@ def test_a_second_factor_pending_staff_session_reaches_nothing_on_any_route(
             continue
         api = url.startswith("/api/")
         if api:
-            post = client.post(url, json.dumps(API_BODY), content_type="application/json")
+            post = client.post(url, api_body(url), content_type="application/json")
         else:
             post = client.post(url, {"note": "x", "reason": "x", "active": "0", "q": "Alice"})
         patch = client.patch(url, json.dumps({"first_name": "X"}), content_type="application/json")

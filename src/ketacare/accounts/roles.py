@@ -52,6 +52,9 @@ class Action(models.TextChoices):
     COUNSELLING_VIEW = "counselling.view", "See when counselling sessions took place"
     COUNSELLING_NOTES = "counselling.notes", "Read psychotherapy notes"
     COUNSELLING_RECORD = "counselling.record", "Write and sign counselling notes"
+    CALENDAR_VIEW = "calendar.view", "See the clinic calendar"
+    APPOINTMENT_BOOK = "appointment.book", "Book, move and cancel appointments"
+    CALENDAR_SETUP = "calendar.setup", "Set rooms, opening hours and closed days"
     CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
     CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
     CONSENT_VIEW = "consent.view", "See consent documents and whether a patient has signed"
@@ -78,6 +81,8 @@ _CARE_TEAM = (
     Action.PLAN_VIEW,
     Action.MEDICATION_VIEW,
     Action.COUNSELLING_VIEW,
+    Action.CALENDAR_VIEW,
+    Action.APPOINTMENT_BOOK,
 )
 
 # A patient-role user may view, but only their own record (see patients.records, the gate).
@@ -94,6 +99,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTROLLED_VIEW,  # the registrant's records, for inspection and export
             Action.CONSENT_VIEW,
             Action.CONSENT_PUBLISH,
+            Action.CALENDAR_VIEW,
+            Action.APPOINTMENT_BOOK,
+            Action.CALENDAR_SETUP,
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -148,6 +156,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PORTAL_INVITE,
             Action.PLAN_VIEW,  # front desk books the sessions
             Action.CONSENT_VIEW,  # and checks that the consents are signed before the day
+            Action.CALENDAR_VIEW,
+            Action.APPOINTMENT_BOOK,
         }
     ),
     # Patients fill in their own self-report scales (dated when sent, correcting only their

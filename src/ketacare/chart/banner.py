@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, role_can
+from ketacare.appointments.services import next_appointment
 from ketacare.measures.services import open_alerts
 from ketacare.medications.services import allergies_of
 from ketacare.patients.models import Patient
@@ -33,7 +34,8 @@ class Banner:
     alerts: int
     first_alert: str
     plan: str | None  # None: the role may not see plans; "" when there is none
-    next_session: dict[str, Any] | None
+    next_session: dict[str, Any] | None  # the plan's next planned session
+    next_appointment: Any  # the next booked appointment, for roles that see the calendar
 
 
 def age_on(born: date, today: date) -> int:
@@ -59,6 +61,9 @@ def banner_for(actor: Actor, patient: Patient, alerts: list[Any] | None = None) 
         if role_can(actor.role, Action.PLAN_VIEW)
         else None,
         next_session=upcoming[0] if upcoming else None,
+        next_appointment=next_appointment(actor, patient)
+        if role_can(actor.role, Action.CALENDAR_VIEW)
+        else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
+from ketacare.appointments.api import router as appointments_router
 from ketacare.consent.api import router as consent_router
 from ketacare.controlled.api import router as controlled_router
 from ketacare.counselling.api import router as counselling_router
@@ -35,5 +36,6 @@ api.add_router("", screening_router, tags=["screening"])
 api.add_router("", medications_router, tags=["medications"])
 api.add_router("", controlled_router, tags=["controlled substances"])
 api.add_router("", counselling_router, tags=["counselling"])
+api.add_router("", appointments_router, tags=["appointments"])
 api.add_router("", treatment_router, tags=["treatment plans"])
 api.add_router("", consent_router, tags=["consent"])

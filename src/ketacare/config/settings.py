@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ketacare.medications",
     "ketacare.controlled",
     "ketacare.counselling",
+    "ketacare.appointments",
     "ketacare.sessions",
     "ketacare.consent",
     "ketacare.audit",

@@ -4,6 +4,7 @@ from ketacare.accounts.views import account, passwords, staff
 from ketacare.accounts.views import clinic as clinics
 from ketacare.accounts.views import invitations as invitation
 from ketacare.accounts.views import signin as accounts
+from ketacare.appointments import views as appointments
 from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
 from ketacare.chart.views import patients as chart
 from ketacare.config.api import api
@@ -79,6 +80,12 @@ urlpatterns = [
         counselling.note_action,
         name="counselling-note-action",
     ),
+    path("calendar/", appointments.calendar, name="calendar"),
+    path("calendar/setup/", appointments.setup, name="calendar-setup"),
+    path("calendar/feed/", appointments.feed_settings, name="calendar-feed-settings"),
+    path("calendar/feed/<str:token>.ics", appointments.feed, name="calendar-feed"),
+    path("patients/<uuid:public_id>/appointments/new/", appointments.book, name="appointment-new"),
+    path("appointments/<uuid:appointment_id>/", appointments.appointment, name="appointment"),
     path("controlled/", controlled.ledger, name="controlled-ledger"),
     path("controlled/receipts/", controlled.receive, name="controlled-receive"),
     path("controlled/export.csv", controlled.export_csv, name="controlled-export"),

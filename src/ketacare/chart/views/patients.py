@@ -169,6 +169,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_see_plan": role_can(actor.role, Action.PLAN_VIEW),
         "can_see_medications": role_can(actor.role, Action.MEDICATION_VIEW),
         "can_see_counselling": role_can(actor.role, Action.COUNSELLING_VIEW),
+        "can_book": role_can(actor.role, Action.APPOINTMENT_BOOK),
         "hidden_sections": _sections_hidden_from(actor.role),
         "diagnoses": icd10.named(patient.diagnosis_codes),
         "can_invite": role_can(actor.role, Action.PORTAL_INVITE) and patient.user_id is None,
