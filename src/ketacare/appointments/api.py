@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -53,7 +54,12 @@ class AppointmentOut(Schema):
 
 
 class CalendarQuery(PageQuery):
-    day: date = Field(default_factory=timezone.localdate, description="First day (clinic time)")
+    # A string with its pattern (not a date): pydantic would read "0" as 1970-01-01.
+    day: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="First day, YYYY-MM-DD (clinic time); today if absent",
+    )
     days: int = Field(1, ge=1, le=31)
 
 
@@ -63,7 +69,11 @@ class CancelIn(Schema):
 
 @router.get("/appointments", response={200: Page[AppointmentOut], **ERRORS})
 def list_appointments(request: HttpRequest, query: Query[CalendarQuery]) -> Any:
-    rows = services.between(actor_from_request(request), query.day, query.days)
+    try:
+        first = date.fromisoformat(query.day) if query.day else timezone.localdate()
+    except ValueError as exc:
+        raise ValidationError({"day": "Not a date (YYYY-MM-DD)."}) from exc
+    rows = services.between(actor_from_request(request), first, query.days)
     return page(request, list(rows[query.offset : query.offset + query.limit]), rows.count(),
                 query)  # fmt: skip
 
