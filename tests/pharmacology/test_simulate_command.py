@@ -178,7 +178,8 @@ def test_long_population_bands_are_exact_percentiles_at_their_time_points():
 
 def test_twelve_weeks_of_a_large_population_stays_in_bounded_memory():
     """Issue 9 item 10: 10,000 x 12 weeks held 7.6 GB at a 5-minute step (killed at 24 GB
-    at 1 minute). 3,000 patients would have held about 2.3 GB; now well under 600 MB."""
+    at 1 minute). 3,000 patients would have held about 2.3 GB; the issue's bound is 1 GB
+    (measured 450-630 MB: the peak moves with the allocator and the machine's load)."""
     import subprocess
     import sys
 
@@ -198,4 +199,4 @@ def test_twelve_weeks_of_a_large_population_stays_in_bounded_memory():
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
     code, peak_mb = map(int, out.stdout.split())
     assert code == 0
-    assert peak_mb < 600
+    assert peak_mb < 1024
