@@ -7,8 +7,9 @@ patient data is ever used. Loaded by `ketacare demo` and by `make run`.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +18,14 @@ from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
+from ketacare.appointments import services as appointments
+from ketacare.appointments.models import Room
 from ketacare.clinics.models import Clinic
 from ketacare.consent.demo_documents import load_consents
 from ketacare.controlled import services as controlled
 from ketacare.controlled.models import StockLot
+from ketacare.counselling import services as counselling
+from ketacare.counselling.models import CounsellingSession
 from ketacare.demo_history import load_history
 from ketacare.medications.services import (
     AllergyEntry,
@@ -102,6 +107,8 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_history(clinic, _actor(clinic, Role.NURSE), rng)
     _load_medicines(clinic, rng)
     _load_controlled(clinic)
+    _load_calendar(clinic)
+    _load_counselling(clinic)
     load_consents(clinic, User.objects.get(email=DEMO_USERS[Role.NURSE]), timezone.now())
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
@@ -169,3 +176,53 @@ def _load_controlled(clinic: Clinic) -> None:
         controlled.Withdrawal(ketamine.public_id, Decimal(12), "remainder of a drawn syringe"),
         controlled.Witness(DEMO_USERS[Role.PRESCRIBER], DEMO_PASSWORD),
     )
+
+
+def _load_calendar(clinic: Clinic) -> None:
+    """Three chairs and a therapy room, weekday hours, and a booked week from today."""
+    if Room.objects.filter(clinic=clinic).exists():
+        return
+    admin, desk = _admin_actor(clinic), _actor(clinic, Role.FRONT_DESK)
+    chairs = [appointments.add_room(admin, name) for name in ("Chair 1", "Chair 2", "Chair 3")]
+    therapy = appointments.add_room(admin, "Therapy room")
+    for weekday in range(5):
+        appointments.set_hours(admin, weekday, time(8), time(18))
+    zone = ZoneInfo(clinic.time_zone)
+    nurse = User.objects.get(email=DEMO_USERS[Role.NURSE]).pk
+    therapist = User.objects.get(email=DEMO_USERS[Role.THERAPIST]).pk
+    patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[:15])
+    day, booked = timezone.localdate(), 0
+    while booked < 5:
+        if day.weekday() < 5:
+            for n, (hour, minute) in enumerate(((9, 0), (11, 30), (14, 0))):
+                who = patients[(booked * 3 + n) % len(patients)]
+                starts = datetime.combine(day, time(hour, minute), zone)
+                slot = appointments.Booking("dosing", starts, 120, chairs[n].pk, nurse)
+                appointments.book(desk, who.public_id, slot)
+            who = patients[(booked * 3 + 1) % len(patients)]
+            talk = appointments.Booking("counselling", datetime.combine(day, time(16), zone), 50,
+                                        therapy.pk, therapist)  # fmt: skip
+            appointments.book(desk, who.public_id, talk)
+            booked += 1
+        day += timedelta(days=1)
+
+
+def _load_counselling(clinic: Clinic) -> None:
+    """An integration note after the latest dosing session of a few patients: signed, one
+    amended, one still a draft."""
+    if CounsellingSession.objects.filter(clinic=clinic).exists():
+        return
+    therapist = _actor(clinic, Role.THERAPIST)
+    latest = DosingSession.objects.filter(clinic=clinic).order_by("-started_at")[:3]
+    for n, session in enumerate(latest):
+        note = counselling.record_session(therapist, session.patient.public_id,
+            counselling.CounsellingEntry(
+                "integration", session.started_at + timedelta(days=1), 50,
+                "Talked through the session's imagery and a sense of distance from low mood; "
+                "agreed on a walking routine and journaling before the next infusion.",
+                session.public_id, sign=n < 2,
+            ),
+        )  # fmt: skip
+        if n == 0:
+            call = "Phone call next day: sleeping better, no safety concerns."
+            counselling.amend(therapist, note.public_id, call)
