@@ -61,6 +61,8 @@ class Action(models.TextChoices):
     CONSENT_PUBLISH = "consent.publish", "Publish a new version of a consent document"
     CONSENT_WITNESS = "consent.witness", "Witness a patient's consent or record its withdrawal"
     CONSENT_SIGN_OWN = "consent.sign_own", "Sign or withdraw one's own consent"
+    REFERRAL_VIEW = "referral.view", "See referrals and consultation requests"
+    REFERRAL_TRIAGE = "referral.triage", "Accept, decline or query a referral"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
@@ -102,6 +104,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CALENDAR_VIEW,
             Action.APPOINTMENT_BOOK,
             Action.CALENDAR_SETUP,
+            Action.REFERRAL_VIEW,
+            Action.REFERRAL_TRIAGE,  # a small clinic's admin may stand in for front desk
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -120,6 +124,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTROLLED_RECORD,
             Action.COUNSELLING_NOTES,
             *_CONSENT_WITNESSES,
+            Action.REFERRAL_VIEW,  # reads what comes in; front desk decides
             *_CARE_TEAM,
         }
     ),
@@ -158,6 +163,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONSENT_VIEW,  # and checks that the consents are signed before the day
             Action.CALENDAR_VIEW,
             Action.APPOINTMENT_BOOK,
+            Action.REFERRAL_VIEW,
+            Action.REFERRAL_TRIAGE,  # front desk triages what comes in
         }
     ),
     # Patients fill in their own self-report scales (dated when sent, correcting only their

@@ -26,12 +26,12 @@ WINDOW_SECONDS = 60
 NOT_COUNTED = ("/static/", "/healthz")
 
 
-def _window_key(bucket: str, now: float) -> str:
-    return f"ratelimit:{bucket}:{int(now // WINDOW_SECONDS)}"
+def _window_key(bucket: str, now: float, window: int = WINDOW_SECONDS) -> str:
+    return f"ratelimit:{bucket}:{window}:{int(now // window)}"
 
 
-def _wait(now: float) -> int:
-    return int(WINDOW_SECONDS - now % WINDOW_SECONDS) + 1
+def _wait(now: float, window: int = WINDOW_SECONDS) -> int:
+    return int(window - now % window) + 1
 
 
 def already_over(bucket: str, limit: int) -> int | None:
@@ -40,17 +40,18 @@ def already_over(bucket: str, limit: int) -> int | None:
     return _wait(now) if cache.get(_window_key(bucket, now), 0) >= limit else None
 
 
-def seconds_to_wait(bucket: str, limit: int) -> int | None:
-    """Count one request in `bucket`; the seconds to wait when it is over `limit`."""
+def seconds_to_wait(bucket: str, limit: int, window: int = WINDOW_SECONDS) -> int | None:
+    """Count one request in `bucket`; the seconds to wait when it is over `limit` requests
+    in the current `window` (seconds; a minute unless a caller counts something rarer)."""
     now = time.time()
-    key = _window_key(bucket, now)
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 1)
+    key = _window_key(bucket, now, window)
+    cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 1)
+        cache.set(key, 1, timeout=window + 1)
         count = 1
-    return None if count <= limit else _wait(now)
+    return None if count <= limit else _wait(now, window)
 
 
 def _bucket(request: HttpRequest) -> tuple[str, int]:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ketacare.appointments",
     "ketacare.sessions",
     "ketacare.consent",
+    "ketacare.referrals",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",
@@ -262,6 +263,9 @@ KETACARE_API_DOCS_PUBLIC = env_bool("KETACARE_API_DOCS_PUBLIC", False)
 # requests without a login (login, password reset, the API without a valid token).
 RATE_LIMIT_API_PER_MINUTE = int(os.environ.get("RATE_LIMIT_API_PER_MINUTE", "600"))
 RATE_LIMIT_PUBLIC_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PUBLIC_PER_MINUTE", "60"))
+# Public referral and consultation forms: submissions per client address per hour (a
+# referring practice behind one address sends a few a day; a bot sends hundreds).
+RATE_LIMIT_REFERRALS_PER_HOUR = int(os.environ.get("RATE_LIMIT_REFERRALS_PER_HOUR", "20"))
 # The counters live in the cache: one file cache per machine in production, shared by every
 # gunicorn worker; memory in development and tests.
 CACHES = {

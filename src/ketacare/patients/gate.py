@@ -49,9 +49,7 @@ def get_for[R: models.Model](
         raise OutOfReach(f"No such {_label(model)}.").aimed_at(_target(gated, public_id, key))
     if not role_can(actor.role, action):
         raise ActionDenied(f"Your role may not {Action(action).label.lower()}.").aimed_at(
-            RefusedTarget(
-                gated.audit_type, str(key), str(_patient_of(found).public_id), found.clinic_id
-            )  # fmt: skip
+            RefusedTarget(gated.audit_type, str(key), _patient_id(found), found.clinic_id)
         )
     audit_read(actor, found)
     return cast(R, found)
@@ -62,7 +60,7 @@ def audit_read(actor: Actor, obj: Patient | ClinicRecord) -> None:
     key = f"{obj.audit_type}:{obj.public_id}"
     if key in actor.audited_reads or _pending(actor, key):
         return
-    patient_id = _patient_of(obj).public_id
+    patient_id = _patient_id(obj)
     record(actor, "read", obj.audit_type, obj.public_id,
            patient_id=patient_id, clinic_id=obj.clinic_id)  # fmt: skip
     # Remembered when it commits; a rollback drops the callback and with it the memory.
@@ -86,8 +84,10 @@ def _pending(actor: Actor, key: str) -> bool:
     )
 
 
-def _patient_of(obj: Patient | ClinicRecord) -> Patient:
-    return obj if isinstance(obj, Patient) else getattr(obj, "patient")  # noqa: B009
+def _patient_id(obj: Patient | ClinicRecord) -> str:
+    """The patient the record belongs to; none yet for a referral not accepted."""
+    patient = obj if isinstance(obj, Patient) else getattr(obj, "patient")  # noqa: B009
+    return str(patient.public_id) if patient is not None else ""
 
 
 def _as_uuid(public_id: Any) -> UUID | None:
@@ -108,4 +108,4 @@ def _target(model: Any, public_id: Any, key: UUID | None) -> RefusedTarget:
     row = rows.first() if key is not None else None
     if row is None:
         return RefusedTarget(model.audit_type, str(public_id)[:64])
-    return RefusedTarget(model.audit_type, str(key), str(row[1]), row[0])
+    return RefusedTarget(model.audit_type, str(key), str(row[1] or ""), row[0])
