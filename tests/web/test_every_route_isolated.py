@@ -6,7 +6,8 @@
 - a staff session that has not passed its second factor reaches nothing, on any route.
 
 A new route whose parameter is not in the objects fixture fails these tests until it is
-added, so no route escapes the checks.
+added, so no route escapes the checks. Public routes (a clinic's referral forms, named by
+the clinic's slug) are the exception: they answer the same for every role and for nobody.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ API_BODY = {
     "lot": "x",
     "expires_on": "2030-01-01",
     "supplier": "x",
+    # a referral's triage: decline (the reason above), accept as a new patient, link
+    "mrn": "X-1",
+    "sex": "female",
+    "weight_kg": 70,
+    "patient_id": "00000000-0000-4000-8000-000000000000",
 }
 # Where two resources name the same field differently (an appointment's kind is a visit,
 # a counselling session's is its purpose), the route's own values.
@@ -85,6 +91,8 @@ def api_body(url: str) -> str:
     return json.dumps({**API_BODY, **extra})
 
 
+# Routes named by a clinic's slug are its public pages: no login, the same for everyone.
+PUBLIC_PARAMS = ("clinic_slug",)
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
@@ -102,6 +110,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     from ketacare.consent.models import ConsentDocument
     from ketacare.measures.models import SafetyAlert, ScaleResponse
     from ketacare.medications.models import Allergy, Medication
+    from ketacare.referrals.models import Referral
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
     from ketacare.treatment.models import TreatmentPlan
@@ -177,6 +186,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     client_as(users["clinic_admin"]).post(
         "/clinic/users/", {"email": outsider.email, "role": "nurse"}
     )
+    client_as(users["nurse"]).post(f"/c/{clinic.slug}/refer/", REFERRAL_FORM)
     return {
         "public_id": p,
         "patient_id": p,
@@ -196,6 +206,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "counselling_id": CounsellingSession.objects.get(patient=patient).public_id,
         "document_id": ConsentDocument.objects.filter(clinic=clinic).first().public_id,
         "appointment_id": Appointment.objects.get(patient=patient).public_id,
+        "referral_id": Referral.objects.get(clinic=clinic).public_id,
+        "clinic_slug": clinic.slug,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
         # A password reset link for clinic B's nurse, with a token nobody issued.
@@ -207,7 +219,12 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "medication_id", "allergy_id",
-                "counselling_id", "appointment_id")  # fmt: skip
+                "counselling_id", "appointment_id", "referral_id")  # fmt: skip
+REFERRAL_FORM = {
+    "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
+    "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",
+    "phone": "(555) 010-3000", "state_of_residence": "NY", "reason": "TRD",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -220,12 +237,15 @@ def clinic_a_objects(world, client_as):  # type: ignore[no-untyped-def]
     return objects_of(world, client_as, "a")
 
 
-def every_route(objects, *, with_objects_only=True):  # type: ignore[no-untyped-def]
-    """(url, the patient-data object it names or None) for every route in the URL conf."""
+def every_route(objects, *, with_objects_only=True, public=False):  # type: ignore[no-untyped-def]
+    """(url, the patient-data object it names or None) for every route in the URL conf:
+    the routes behind a login, or (public=True) the public ones."""
     routes = sorted(set(walk(get_resolver().url_patterns)))
     for route in routes:
         names = [m["name"] for m in PARAM.finditer(route)]
         if with_objects_only and not names:
+            continue
+        if any(name in PUBLIC_PARAMS for name in names) != public:
             continue
         missing = [n for n in names if n not in objects]
         assert not missing, f"route {route!r}: add {missing} to objects_of"
@@ -301,6 +321,44 @@ def test_every_read_route_writes_one_audited_read_of_the_object_it_names(
     # A route that no role reads is a write-only route: it takes no GET at all.
     assert all(statuses == {405} for statuses in not_readable.values()), not_readable
     assert len(read_by_someone) >= 20
+
+
+def _answer(response) -> tuple[int, str, bytes]:  # type: ignore[no-untyped-def]
+    """What a public route tells: its status, where it sends, and its main content."""
+    main = re.search(rb"<main.*</main>", response.content, re.S)
+    body = main.group(0) if main else response.content
+    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+    body = re.sub(rb'<ul class="messages">.*?</ul>', b"", body, flags=re.S)  # earlier actions
+    return response.status_code, response.get("Location", ""), body
+
+
+def test_public_routes_answer_the_same_for_every_role_and_for_nobody(world, client_as, settings):
+    """A clinic's referral pages are public: whoever asks, and for whichever clinic (another
+    clinic's slug is no secret), the answer is the same as to someone not logged in."""
+    from django.test import Client
+
+    settings.RATE_LIMIT_REFERRALS_PER_HOUR = 1000  # all from one test address
+    objects = objects_of(world, client_as, "b")
+    urls = [url for url, _ in every_route(objects, public=True)]
+    assert len(urls) >= 3
+    for url in urls:
+        bodies = {"GET": None, "POST": {"note": "x"}}
+        anonymous = Client()
+        expected = {m: _answer(_send(anonymous, m, url, b)) for m, b in bodies.items()}
+        for role in ROLES:
+            client = client_as(world.users_a[role])
+            for method, body in bodies.items():
+                assert _answer(_send(client, method, url, body)) == expected[method], (
+                    f"{method} {url} as {role}"
+                )
+
+
+def _send(client, method, url, body):  # type: ignore[no-untyped-def]
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.post(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
 
 
 STAFF_ROLES = [r for r in ROLES if r != "patient"]

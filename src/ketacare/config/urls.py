@@ -13,6 +13,8 @@ from ketacare.controlled import views as controlled
 from ketacare.counselling import views as counselling
 from ketacare.measures import views as measures
 from ketacare.medications import views as medications
+from ketacare.referrals import public_views as referral_public
+from ketacare.referrals import views as referrals
 from ketacare.screening import views as screening
 from ketacare.sessions import views as sessions
 from ketacare.treatment.views import pk as treatment
@@ -169,6 +171,24 @@ urlpatterns = [
         "account/invitations/<uuid:invitation_id>/decline/",
         invitation.decline,
         name="invitation-decline",
+    ),
+    # Public, no login: a clinic's referral and consultation forms (referrals.public_views).
+    path("c/<slug:clinic_slug>/refer/", referral_public.refer, name="referral-form"),
+    path(
+        "c/<slug:clinic_slug>/consultation/",
+        referral_public.consultation,
+        name="consultation-form",
+    ),
+    path("c/<slug:clinic_slug>/sent/", referral_public.sent, name="referral-sent"),
+    path("referrals/", referrals.queue, name="referral-queue"),
+    path("referrals/<uuid:referral_id>/", referrals.detail, name="referral-detail"),
+    path("referrals/<uuid:referral_id>/accept/", referrals.accept, name="referral-accept"),
+    path("referrals/<uuid:referral_id>/link/", referrals.link, name="referral-link"),
+    path("referrals/<uuid:referral_id>/decline/", referrals.decline, name="referral-decline"),
+    path(
+        "referrals/<uuid:referral_id>/more-info/",
+        referrals.ask_for_more,
+        name="referral-more-info",
     ),
     path("api/", api.urls),
 ]

@@ -115,8 +115,8 @@ def queue_page(
 
 
 @transaction.atomic
-def view_referral(actor: Actor, referral_id: Any) -> Referral:
-    return get_for(actor, Referral, referral_id, Action.REFERRAL_VIEW)
+def view_referral(actor: Actor, referral_id: Any, action: str = Action.REFERRAL_VIEW) -> Referral:
+    return get_for(actor, Referral, referral_id, action)
 
 
 def history(referral: Referral) -> list[ReferralEvent]:
@@ -227,6 +227,8 @@ def accept_as_new_patient(
 def accept_linking(actor: Actor, referral_id: Any, patient_id: Any) -> tuple[Referral, Patient]:
     """Accept for a patient already registered with the referral's name and date of birth."""
     referral = _open_for_triage(actor, referral_id)
+    if not patient_id:
+        raise ValidationError({"patient_id": "Choose the registered patient to link."})
     patient = get_for(actor, Patient, patient_id, Action.PATIENT_VIEW)
     same = Patient.objects.filter(pk=patient.pk, **_same_person_lookup(referral)).exists()
     if not same:

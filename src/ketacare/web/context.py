@@ -31,6 +31,7 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         if actor.role
         else False,
         "can_manage_staff": role_can(actor.role, Action.STAFF_MANAGE) if actor.role else False,
+        "can_view_referrals": role_can(actor.role, Action.REFERRAL_VIEW) if actor.role else False,
         "is_patient_role": actor.role == Role.PATIENT,
         "pending_invitations": pending_for_user(actor.user).count(),  # type: ignore[arg-type]
     }
