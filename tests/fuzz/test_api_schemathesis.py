@@ -38,6 +38,7 @@ def bearer(world, keep_test_connection, settings):  # type: ignore[no-untyped-de
     # The fuzzer's auth checks send unknown tokens, which count against the address's
     # per-minute limit; a 429 there says nothing about the handler (ratelimit has its tests).
     settings.RATE_LIMIT_API_PER_MINUTE = settings.RATE_LIMIT_PUBLIC_PER_MINUTE = 10**6
+    settings.RATE_LIMIT_REFERRALS_PER_HOUR = 10**6
     from ketacare.accounts.models import ApiToken
 
     _, raw = ApiToken.issue(world.users_a["clinic_admin"])

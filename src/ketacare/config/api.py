@@ -12,6 +12,8 @@ from ketacare.counselling.api import router as counselling_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
+from ketacare.referrals.api import public_router as public_referrals_router
+from ketacare.referrals.api import router as referrals_router
 from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
 from ketacare.treatment.api import router as treatment_router
@@ -39,3 +41,5 @@ api.add_router("", counselling_router, tags=["counselling"])
 api.add_router("", appointments_router, tags=["appointments"])
 api.add_router("", treatment_router, tags=["treatment plans"])
 api.add_router("", consent_router, tags=["consent"])
+api.add_router("", referrals_router, tags=["referrals"])
+api.add_router("/public", public_referrals_router, tags=["public forms"])

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, require
+from ketacare.accounts.roles import Action, require, role_can
 from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 from ketacare.patients.gate import get_for
@@ -117,6 +117,10 @@ def queue_page(
 @transaction.atomic
 def view_referral(actor: Actor, referral_id: Any, action: str = Action.REFERRAL_VIEW) -> Referral:
     return get_for(actor, Referral, referral_id, action)
+
+
+def may_triage(actor: Actor) -> bool:
+    return role_can(actor.role, Action.REFERRAL_TRIAGE)
 
 
 def history(referral: Referral) -> list[ReferralEvent]:
