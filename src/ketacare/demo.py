@@ -36,6 +36,7 @@ from ketacare.medications.services import (
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
+from ketacare.referrals.demo_data import load_referrals
 from ketacare.sessions.models import DosingSession
 
 # Published, so the password rules refuse it (it contains "ketacare"); set directly below,
@@ -110,6 +111,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     _load_calendar(clinic)
     _load_counselling(clinic)
     load_consents(clinic, User.objects.get(email=DEMO_USERS[Role.NURSE]), timezone.now())
+    load_referrals(clinic, _actor(clinic, Role.FRONT_DESK))
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
