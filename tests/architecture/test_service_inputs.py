@@ -18,6 +18,10 @@ ALLOWED = {
     # A partial set of a patient's fields (the page's form, the API's PATCH); to be typed.
     ("ketacare.patients.services", "create_patient"),
     ("ketacare.patients.services", "update_patient"),
+    # The same partial set of a patient's fields, passed on to create_patient; and a public
+    # form's fields, which differ by kind of request (provider or self); to be typed.
+    ("ketacare.referrals.services", "accept_as_new_patient"),
+    ("ketacare.referrals.services", "submit"),
     # The fields become VitalSigns after the gate has read the session, so that a probe of
     # another clinic's session answers 404 whatever the body holds.
     ("ketacare.sessions.services", "record_vitals"),
