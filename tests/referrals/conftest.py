@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 VALID_NPI = "1234567893"  # CMS's check-digit example
 
@@ -31,3 +34,12 @@ def self_data(**overrides: Any) -> dict[str, Any]:
     data = {k: v for k, v in provider_data().items() if not k.startswith(("referrer_", "diag"))}
     data |= {"first_name": "Sam", "last_name": "Self", "reason": "My doctor mentioned ketamine."}
     return data | overrides
+
+
+@pytest.fixture
+def mid_window(monkeypatch):  # type: ignore[no-untyped-def]
+    """The rate limit's clock stopped in the middle of an hour, so that a test's requests
+    cannot straddle two fixed windows (which made it pass or fail by the wall clock)."""
+    from ketacare.api import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_001_800.0))

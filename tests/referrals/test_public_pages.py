@@ -101,7 +101,7 @@ def test_a_filled_honeypot_answers_like_a_success_and_stores_nothing(world, clie
     assert _shown(real) == _shown(caught)
 
 
-def test_submissions_are_limited_per_client_address(world, settings):
+def test_submissions_are_limited_per_client_address(world, settings, mid_window):
     settings.RATE_LIMIT_REFERRALS_PER_HOUR = 2
     one = Client(REMOTE_ADDR="198.51.100.7")
     for _ in range(2):
@@ -115,7 +115,9 @@ def test_submissions_are_limited_per_client_address(world, settings):
     assert other.post(REFER, _form(provider_data())).status_code == 302
 
 
-def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(world, settings):
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(
+    world, settings, mid_window
+):
     settings.RATE_LIMIT_REFERRALS_PER_HOUR = 1
     settings.KETACARE_TRUSTED_PROXIES = ["10.0.0.1"]
     proxy = Client(REMOTE_ADDR="10.0.0.1")

@@ -168,7 +168,7 @@ def test_a_public_json_referral_with_a_wrong_npi_is_422_naming_it(world):
     assert not Referral.objects.exists()
 
 
-def test_the_public_json_route_has_the_honeypot_and_the_address_limit(world, settings):
+def test_the_public_json_route_has_the_honeypot_and_the_address_limit(world, settings, mid_window):
     settings.RATE_LIMIT_REFERRALS_PER_HOUR = 2
     client = Client(REMOTE_ADDR="198.51.100.20")
     caught = _post(client, "/api/public/clinics/a/referrals", provider_data(website="x"))
