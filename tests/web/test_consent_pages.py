@@ -184,3 +184,12 @@ def test_a_version_published_while_the_tablet_page_was_open_is_named_on_the_page
     assert "Version 2 of this consent has been published since" in page
     assert "New text." in page  # the page now shows version 2 to read
     assert not ConsentSignature.objects.filter(patient=patient).exists()
+
+
+def test_the_session_form_says_what_consent_is_missing_before_it_is_filled_in(world, client_as):
+    nurse = client_as(world.users_a["nurse"])
+    form = nurse.get(reverse("session-new", args=[newcomer(world).public_id])).content.decode()
+    assert 'data-testid="consent-missing"' in form
+    assert "No signed consent for IV racemic ketamine." in form
+    signed = nurse.get(reverse("session-new", args=[world.patient_a.public_id])).content.decode()
+    assert 'data-testid="consent-missing"' not in signed

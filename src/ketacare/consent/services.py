@@ -68,9 +68,11 @@ class ConsentMissing(ValidationError):
         super().__init__({"consent": [s.reason for s in missing]})
 
 
-def require_current_consent(patient: Patient, route: Route, at: datetime | None = None) -> None:
-    """Refuse (ConsentMissing) unless every consent the route needs is current at `at`.
-    The patient has been read through the gate by the caller's use case."""
+def missing_consents(
+    patient: Patient, route: Route, at: datetime | None = None
+) -> tuple[rule.TopicStatus, ...]:
+    """The consents the route needs that are not current at `at` (the caller has read the
+    patient through the gate): what a start form shows before anyone fills it in."""
     at = at or timezone.now()
     question = rule.ConsentQuestion(
         route=route,
@@ -79,7 +81,12 @@ def require_current_consent(patient: Patient, route: Route, at: datetime | None 
         versions=_versions(patient.clinic_id),
         signatures=_signatures(patient),
     )
-    missing = rule.missing_consents(question)
+    return rule.missing_consents(question)
+
+
+def require_current_consent(patient: Patient, route: Route, at: datetime | None = None) -> None:
+    """Refuse (ConsentMissing) unless every consent the route needs is current at `at`."""
+    missing = missing_consents(patient, route, at)
     if missing:
         raise ConsentMissing(missing)
 

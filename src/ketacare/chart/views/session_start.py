@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
-from ketacare.consent.services import ConsentMissing
+from ketacare.clinical.routes import Route
+from ketacare.consent.services import ConsentMissing, missing_consents
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -36,6 +37,8 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = StartSessionForm(request.POST or None, initial=initial)
     open_session = sessions.open_session_of(patient)
     consent_missing = None
+    if request.method != "POST":  # said before the form is filled in, for its starting route
+        consent_missing = missing_consents(patient, Route(str(initial["route"]))) or None
     if request.method == "POST" and form.is_valid():
         try:
             session = sessions.start_session(
