@@ -40,6 +40,7 @@ def test_the_referral_page_is_an_audited_read_and_another_clinic_gets_404(world,
     assert client_as(world.users_b["front_desk"]).get(url).status_code == 404
     page = client_as(world.users_a["front_desk"]).get(url)
     assert page.status_code == 200 and b"Hudson Valley Psychiatry" in page.content
+    assert b"F33.2 Major depressive disorder, recurrent severe" in page.content  # CMS title
     assert AuditEntry.objects.filter(action="read", object_id=str(referral.public_id)).count() == 1
     denied = AuditEntry.objects.get(action="denied", clinic_id=world.clinic_a.pk)
     assert denied.object_id == str(referral.public_id)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, role_can
+from ketacare.patients import icd10
 from ketacare.patients.forms import PatientForm
 from ketacare.patients.registration_checks import WARNING_KEYS, NeedsConfirmation
 from ketacare.patients.search import page_number
@@ -56,6 +57,7 @@ def _detail(
     can_triage = role_can(actor.role, Action.REFERRAL_TRIAGE) and referral.is_open
     context: dict[str, Any] = {
         "referral": referral,
+        "diagnoses": icd10.named(referral.diagnosis_codes),
         "events": services.history(referral),
         "can_triage": can_triage,
         "candidates": services.candidates(actor, referral) if can_triage else [],
