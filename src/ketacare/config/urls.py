@@ -7,6 +7,7 @@ from ketacare.accounts.views import signin as accounts
 from ketacare.appointments import views as appointments
 from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
 from ketacare.chart.views import patients as chart
+from ketacare.chart.views import today as today_views
 from ketacare.config.api import api
 from ketacare.consent import views as consent
 from ketacare.controlled import views as controlled
@@ -82,6 +83,8 @@ urlpatterns = [
         counselling.note_action,
         name="counselling-note-action",
     ),
+    path("today/", today_views.today, name="today"),
+    path("today/panel/", today_views.today_panel, name="today-panel"),
     path("calendar/", appointments.calendar, name="calendar"),
     path("calendar/setup/", appointments.setup, name="calendar-setup"),
     path("calendar/feed/", appointments.feed_settings, name="calendar-feed-settings"),

@@ -1,0 +1,106 @@
+"""What the clinic needs today, from every app, for one actor: the day's visits with each
+dosing session's state, sessions under way, open safety alerts, referrals waiting, count
+discrepancies, unsigned counselling notes. Each part only for the roles that may see it;
+each list is bounded and every list of names is one audited read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, Role, role_can
+from ketacare.appointments import services as calendar
+from ketacare.audit.services import record
+from ketacare.controlled import services as controlled
+from ketacare.counselling.models import CounsellingSession
+from ketacare.measures.models import SafetyAlert
+from ketacare.referrals import services as referrals
+from ketacare.sessions.models import DosingSession, SessionStatus
+
+LIMIT = 50  # a day's lines; more is a sign to use the full lists they link to
+
+# Which part each role sees first (the nurse on sessions, the therapist on counselling,
+# front desk on visits and referrals); parts a role may not see are left out anyway.
+FIRST = {
+    Role.NURSE: ["sessions", "alerts", "visits"],
+    Role.PRESCRIBER: ["alerts", "sessions", "visits"],
+    Role.THERAPIST: ["drafts", "visits", "alerts"],
+    Role.FRONT_DESK: ["visits", "referrals"],
+    Role.CLINIC_ADMIN: ["visits", "discrepancies", "referrals"],
+}
+
+
+@dataclass
+class Today:
+    order: list[str] = field(default_factory=list)
+    visits: list[dict[str, Any]] | None = None
+    sessions: list[DosingSession] | None = None
+    alerts: list[SafetyAlert] | None = None
+    referrals: int | None = None
+    discrepancies: list[Any] | None = None
+    drafts: list[CounsellingSession] | None = None
+
+
+def _visits(actor: Actor) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    appointments = list(calendar.between(actor, today, 1)[:LIMIT])
+    started = {}
+    if role_can(actor.role, Action.SESSION_VIEW):
+        sessions = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(
+            patient_id__in=[a.patient_id for a in appointments],
+            started_at__date__gte=today - timedelta(days=1),
+        )
+        started = {s.patient_id: s for s in sessions.order_by("started_at")}
+    return [{"appointment": a, "session": started.get(a.patient_id)} for a in appointments]
+
+
+def today_for(actor: Actor) -> Today:
+    def can(action: str) -> bool:
+        return role_can(actor.role, action)
+
+    today = Today()
+    if can(Action.CALENDAR_VIEW):
+        today.visits = _visits(actor)
+    if can(Action.SESSION_VIEW):
+        today.sessions = list(
+            DosingSession.objects.for_actor(actor, Action.SESSION_VIEW)
+            .filter(status=SessionStatus.IN_PROGRESS)
+            .select_related("patient")
+            .order_by("started_at")[:LIMIT]
+        )
+    if can(Action.ALERT_ACKNOWLEDGE):
+        today.alerts = list(
+            SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE)
+            .filter(acknowledged_at__isnull=True)
+            .select_related("patient")
+            .order_by("raised_at")[:LIMIT]
+        )
+    if can(Action.REFERRAL_VIEW):
+        today.referrals = referrals.queue(actor).count()  # a count: no names shown
+    if can(Action.CONTROLLED_VIEW):
+        since = timezone.now() - timedelta(days=7)
+        today.discrepancies = list(
+            controlled.discrepancies(actor).filter(counted_at__gte=since).select_related("stock")
+        )
+    if can(Action.COUNSELLING_RECORD) and actor.user is not None:
+        today.drafts = list(
+            CounsellingSession.objects.for_actor(actor, Action.COUNSELLING_RECORD)
+            .filter(therapist=actor.user, signed_at__isnull=True)
+            .select_related("patient")[:LIMIT]
+        )
+    shown = {
+        "sessions": [str(s.patient.public_id) for s in today.sessions or []],
+        "alerts": [str(a.patient.public_id) for a in today.alerts or []],
+        "drafts": [str(d.patient.public_id) for d in today.drafts or []],
+    }
+    if any(shown.values()):
+        record(actor, "read", "today", "", detail={"patients": shown})
+    first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
+    parts = ["visits", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
+    today.order = [p for p in first + parts if getattr(today, p) is not None]
+    today.order = list(dict.fromkeys(today.order))
+    return today
