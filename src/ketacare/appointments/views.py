@@ -12,7 +12,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from ketacare.appointments.forms import (
 from ketacare.appointments.models import Appointment
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
+from ketacare.web.form_use_case import run_on_form
 
 
 def in_clinic_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -49,19 +49,6 @@ def in_clinic_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _run(form: Form, use_case: Any) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        use_case()
-    except ValidationError as exc:
-        by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-        for field, errors in by_field.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
 
 
 def _booking_form(actor: Actor, data: Any = None, initial: Any = None) -> BookingForm:
@@ -103,7 +90,7 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = get_for(actor, Patient, public_id, Action.APPOINTMENT_BOOK)
     form = _booking_form(actor, request.POST or None)
-    if request.method == "POST" and _run(
+    if request.method == "POST" and run_on_form(
         form, lambda: services.book(actor, public_id, form.booking())
     ):
         day = timezone.localtime(form.cleaned_data["starts_at"]).date()
@@ -126,11 +113,11 @@ def appointment(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("do") == "cancel":
             cancel_form = CancelForm(request.POST)
-            done = _run(cancel_form, lambda: services.cancel(
+            done = run_on_form(cancel_form, lambda: services.cancel(
                 actor, appointment_id, cancel_form.cleaned_data["reason"]))  # fmt: skip
         else:
             move_form = _booking_form(actor, request.POST)
-            done = _run(move_form, lambda: services.move(actor, appointment_id,
+            done = run_on_form(move_form, lambda: services.move(actor, appointment_id,
                                                          move_form.booking()))  # fmt: skip
         if done:
             return redirect("appointment", appointment_id=appointment_id)
@@ -160,7 +147,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             "closed": lambda: services.close_day(actor, form.cleaned_data["day"],
                                                  form.cleaned_data["reason"]),
         }  # fmt: skip
-        if _run(form, use_cases[what]):
+        if run_on_form(form, use_cases[what]):
             return redirect("calendar-setup")
     assert actor.clinic is not None
     context = {"forms": forms, "rooms": list(services.rooms(actor)),

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -32,22 +31,7 @@ from ketacare.controlled.forms import (
     WasteForm,
 )
 from ketacare.controlled.models import StockLot
-
-
-def _run(form: Form, use_case: Callable[[], object]) -> bool:
-    """The service on a valid form; its refusal lands on the form (field or whole)."""
-    if not form.is_valid():
-        return False
-    try:
-        use_case()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return False
-    return True
+from ketacare.web.form_use_case import run_on_form
 
 
 @login_required
@@ -69,7 +53,7 @@ def ledger(request: HttpRequest, receipt_form: ReceiptForm | None = None) -> Htt
 def receive(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     form = ReceiptForm(request.POST)
-    if _run(form, lambda: services.receive(actor, form.receipt())):
+    if run_on_form(form, lambda: services.receive(actor, form.receipt())):
         return redirect("controlled-ledger")
     return ledger(request, receipt_form=form)
 
@@ -147,7 +131,7 @@ def lot_action(request: HttpRequest, lot_id: UUID, what: str) -> HttpResponse:
             actor, form.cleaned_data["session"], form.withdrawal(lot_id)
         ),
     }
-    if _run(form, use_cases[what]):
+    if run_on_form(form, use_cases[what]):
         return redirect("controlled-lot", lot_id=lot_id)
     stock.refresh_from_db()
     return _lot_page(request, actor, stock, forms, status=422)
@@ -159,7 +143,7 @@ def reverse_entry(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     entry = services.entry_for(actor, entry_id, Action.CONTROLLED_RECORD)
     form = ReverseForm(request.POST)
-    if _run(form, lambda: services.reverse(actor, entry_id, form.cleaned_data["reason"])):
+    if run_on_form(form, lambda: services.reverse(actor, entry_id, form.cleaned_data["reason"])):
         return redirect("controlled-lot", lot_id=entry.stock.public_id)
     entry.stock.refresh_from_db()
     return _lot_page(request, actor, entry.stock, _lot_forms(actor), 422, (entry, form))

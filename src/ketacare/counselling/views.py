@@ -3,11 +3,9 @@ trend, the counselling sessions) and one note's page (read, sign, amend)."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,24 +22,12 @@ from ketacare.measures.services import current_responses
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.sessions.services import recent_sessions
+from ketacare.web.form_use_case import run_on_form
 
 
 def _dosing_choices(actor: Actor, patient: Patient) -> list[tuple[str, str]]:
     return [(str(s.public_id), f"{s.started_at:%Y-%m-%d} {s.get_route_display()} "
              f"{s.dose_mg:g} mg") for s in recent_sessions(actor, patient, 10)]  # fmt: skip
-
-
-def _run(form: Form, use_case: Any) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        use_case()
-    except ValidationError as exc:
-        by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-        for field, errors in by_field.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
 
 
 @login_required
@@ -51,7 +37,7 @@ def patient_counselling(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient = get_for(actor, Patient, public_id, action)
     form = CounsellingForm(request.POST or None, dosing=_dosing_choices(actor, patient))
     if request.method == "POST":
-        if _run(form, lambda: services.record_session(actor, public_id, form.entry())):
+        if run_on_form(form, lambda: services.record_session(actor, public_id, form.entry())):
             return redirect("counselling-list", public_id=public_id)
     responses = current_responses(actor, patient)
     context = {
@@ -105,16 +91,18 @@ def note_action(request: HttpRequest, counselling_id: UUID, what: str) -> HttpRe
     session = services.read_note(actor, counselling_id)
     if what == "sign":
         form: Form = NoteForm({"note": session.note})
-        done = _run(form, lambda: services.sign(actor, counselling_id))
+        done = run_on_form(form, lambda: services.sign(actor, counselling_id))
         key = "note_form"
     elif what == "revise":
         form = NoteForm(request.POST)
-        done = _run(form, lambda: services.revise_draft(actor, counselling_id,
+        done = run_on_form(form, lambda: services.revise_draft(actor, counselling_id,
                                                         form.cleaned_data["note"]))  # fmt: skip
         key = "note_form"
     elif what == "amend":
         form = AmendmentForm(request.POST)
-        done = _run(form, lambda: services.amend(actor, counselling_id, form.cleaned_data["text"]))
+        done = run_on_form(
+            form, lambda: services.amend(actor, counselling_id, form.cleaned_data["text"])
+        )
         key = "amend_form"
     else:
         raise Http404("No such action.")

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from ketacare.medications.forms import AllergyForm, MedicationForm, RemoveForm, 
 from ketacare.medications.models import Allergy, Medication
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
+from ketacare.web.form_use_case import run_on_form
 
 
 def _page(
@@ -52,24 +52,12 @@ def medication_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _page(request, actor, get_for(actor, Patient, public_id, Action.MEDICATION_VIEW))
 
 
-def _save(form: Form, save: Any) -> bool:
-    """Run the service on a valid form; its ValidationError lands on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    return True
-
-
 @login_required
 @require_POST
 def add_medication(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     form = MedicationForm(request.POST, prefix="med")
-    if _save(form, lambda: services.add_medication(actor, public_id, form.entry())):
+    if run_on_form(form, lambda: services.add_medication(actor, public_id, form.entry())):
         return redirect("medication-list", public_id=public_id)
     patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
     return _page(request, actor, patient, 422, medication_form=form)
@@ -80,7 +68,7 @@ def add_medication(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def add_allergy(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     form = AllergyForm(request.POST, prefix="allergy")
-    if _save(form, lambda: services.add_allergy(actor, public_id, form.entry())):
+    if run_on_form(form, lambda: services.add_allergy(actor, public_id, form.entry())):
         return redirect("medication-list", public_id=public_id)
     patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
     return _page(request, actor, patient, 422, allergy_form=form)
@@ -97,7 +85,7 @@ def stop_medication(request: HttpRequest, medication_id: UUID) -> HttpResponse:
         data = form.cleaned_data
         services.stop_medication(actor, medication_id, data["stopped_on"], data["reason"])
 
-    if _save(form, stop):
+    if run_on_form(form, stop):
         return redirect("medication-list", public_id=medication.patient.public_id)
     return _page(request, actor, medication.patient, 422, problem=(medication, form))
 
@@ -108,6 +96,8 @@ def remove_allergy(request: HttpRequest, allergy_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     allergy = get_for(actor, Allergy, allergy_id, Action.MEDICATION_RECORD)
     form = RemoveForm(request.POST)
-    if _save(form, lambda: services.remove_allergy(actor, allergy_id, form.cleaned_data["reason"])):
+    if run_on_form(
+        form, lambda: services.remove_allergy(actor, allergy_id, form.cleaned_data["reason"])
+    ):
         return redirect("medication-list", public_id=allergy.patient.public_id)
     return _page(request, actor, allergy.patient, 422, problem=(allergy, form))
