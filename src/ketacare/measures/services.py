@@ -21,7 +21,7 @@ from ketacare.clinical.errors import ClinicalRuleError, UnknownInstrument
 from ketacare.clinical_input import field_error
 from ketacare.measures import entry_rules
 from ketacare.measures.models import SafetyAlert, ScaleResponse
-from ketacare.patients.gate import get_for
+from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 
 SUICIDALITY = "suicidality"
@@ -196,9 +196,9 @@ def alert_page(
 ) -> tuple[list[SafetyAlert], int]:
     """One page of the patient's safety alerts, newest first, for the roles that answer
     for them."""
-    patient = get_for(actor, Patient, patient_id, Action.ALERT_ACKNOWLEDGE)  # the audited read
-    rows = SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(
+        actor, SafetyAlert, patient_id, Action.ALERT_ACKNOWLEDGE, limit=limit, offset=offset
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from ketacare.clinical.dates import MEDICATION_DATE
 from ketacare.clinical.eligibility import Medicine
 from ketacare.clinical_input import plausible_date
 from ketacare.medications.models import OTHER, Allergy, Medication
-from ketacare.patients.gate import get_for
+from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 
 
@@ -141,15 +141,13 @@ def current_medicine_classes(actor: Actor, patient: Patient) -> frozenset[Medici
 def medication_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[Medication], int]:
-    patient = get_for(actor, Patient, patient_id, Action.MEDICATION_VIEW)  # the audited read
-    rows = Medication.objects.for_actor(actor, Action.MEDICATION_VIEW).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(
+        actor, Medication, patient_id, Action.MEDICATION_VIEW, limit=limit, offset=offset
+    )
 
 
 @transaction.atomic
 def allergy_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[Allergy], int]:
-    patient = get_for(actor, Patient, patient_id, Action.MEDICATION_VIEW)  # the audited read
-    rows = Allergy.objects.for_actor(actor, Action.MEDICATION_VIEW).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(actor, Allergy, patient_id, Action.MEDICATION_VIEW, limit=limit, offset=offset)

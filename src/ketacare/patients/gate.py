@@ -55,6 +55,17 @@ def get_for[R: models.Model](
     return cast(R, found)
 
 
+def page_of[R: ClinicRecord](
+    actor: Actor, model: type[R], patient_id: Any, action: str, *, limit: int, offset: int
+) -> tuple[list[R], int]:
+    """One page of a patient's records (in the model's order) that the
+    actor may see for `action`, and how many there are; reaching the patient is the read."""
+    patient = get_for(actor, Patient, patient_id, action)
+    gated: Any = model
+    rows: GateQuerySet[Any] = gated.objects.for_actor(actor, action).filter(patient=patient)
+    return list(rows[offset : offset + limit]), rows.count()
+
+
 def audit_read(actor: Actor, obj: Patient | ClinicRecord) -> None:
     """Write the read of one object, unless this request already has (see the module)."""
     key = f"{obj.audit_type}:{obj.public_id}"

@@ -13,7 +13,7 @@ from ketacare.clinical import eligibility
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical_input import field_error, vital_signs_json
 from ketacare.measures.services import current_responses
-from ketacare.patients.gate import get_for
+from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 from ketacare.screening.models import Screening
 
@@ -95,6 +95,4 @@ def screening_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[Screening], int]:
     """One page of the patient's screenings, newest first, and how many there are."""
-    patient = get_for(actor, Patient, patient_id, Action.SCREENING_VIEW)  # the audited read
-    rows = Screening.objects.for_actor(actor, Action.SCREENING_VIEW).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(actor, Screening, patient_id, Action.SCREENING_VIEW, limit=limit, offset=offset)

@@ -29,7 +29,7 @@ from ketacare.consent.services import require_current_consent
 from ketacare.measures.services import (
     clear_alerts_before_dosing,
 )
-from ketacare.patients.gate import get_for
+from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import (
     AlertAcknowledgement,
@@ -320,6 +320,6 @@ def session_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[DosingSession], int]:
     """One page of the patient's dosing sessions, newest first, and how many there are."""
-    patient = get_for(actor, Patient, patient_id, Action.SESSION_VIEW)  # the audited read
-    rows = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(
+        actor, DosingSession, patient_id, Action.SESSION_VIEW, limit=limit, offset=offset
+    )

@@ -19,7 +19,7 @@ from ketacare.clinical.dosing import DoseOverride
 from ketacare.clinical.errors import ClinicalRuleError, DoseAboveLimit
 from ketacare.clinical_input import field_error, plausible_date
 from ketacare.consent.services import require_current_consent
-from ketacare.patients.gate import get_for
+from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentPlan
 
@@ -178,6 +178,4 @@ def plan_page(
     actor: Actor, patient_id: Any, limit: int, offset: int
 ) -> tuple[list[TreatmentPlan], int]:
     """One page of the patient's plans, newest (the one in force) first, and how many."""
-    patient = get_for(actor, Patient, patient_id, Action.PLAN_VIEW)  # the audited read
-    rows = TreatmentPlan.objects.for_actor(actor, Action.PLAN_VIEW).filter(patient=patient)
-    return list(rows[offset : offset + limit]), rows.count()
+    return page_of(actor, TreatmentPlan, patient_id, Action.PLAN_VIEW, limit=limit, offset=offset)
