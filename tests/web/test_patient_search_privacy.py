@@ -176,3 +176,14 @@ def test_the_api_searches_by_a_posted_body_and_pages_by_offset(world):
     assert AuditEntry.objects.filter(object_type="patient_list").count() >= 3
     too_long = search_api({"q": "x" * 101})
     assert too_long.status_code == 422 and too_long.json()["detail"][0]["loc"][-1] == "q"
+
+
+def test_the_api_search_refuses_a_boolean_offset(world, client_as):
+    import json as _json
+
+    client = client_as(world.users_a["nurse"])
+    body = {"q": "Test", "offset": False}
+    response = client.post(
+        "/api/patients/search", _json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422 and "offset" in _json.dumps(response.json()["detail"])

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
-from ketacare.api.paging import Page, PageQuery, page
+from ketacare.api.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, PageQuery, page
 from ketacare.clinics.us_states import US_STATES
 from ketacare.patients import services
 from ketacare.patients.validators import ICD10CM_PATTERN
@@ -100,7 +100,12 @@ class PatientOut(Schema):
 
 
 class PatientSearch(PageQuery):
+    """A JSON body, so its numbers are strict: `false` is not an offset of 0 (the fuzzer
+    found it accepted), while the query-string paging elsewhere parses text."""
+
     q: str = Field(max_length=100, description="Words to match in name or MRN")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, strict=True, description="Items per page")
+    offset: int = Field(0, ge=0, le=1_000_000, strict=True, description="Items to skip")
 
 
 class PatientSearchPage(Schema):
