@@ -287,11 +287,12 @@ def close_day(actor: Actor, day: date, reason: str) -> ClosedDay:
 
 
 def feed_events(owner: FeedToken, actor: Actor) -> list[Appointment]:
-    """The owner's own appointments, a month back to six months ahead (audited read)."""
+    """The owner's own appointments, a month back to six months ahead, through the gate as
+    the owner (their clinic, their role), as one audited read."""
     now = timezone.now()
     rows = list(
-        Appointment.objects.filter(
-            clinic=owner.clinic, staff=owner.user, status=Status.BOOKED,
+        Appointment.objects.for_actor(actor, Action.CALENDAR_VIEW).filter(
+            staff=owner.user, status=Status.BOOKED,
             starts_at__gte=now - timedelta(days=31), starts_at__lt=now + timedelta(days=183),
         ).select_related("patient", "room")
     )  # fmt: skip
