@@ -263,3 +263,27 @@ def test_two_simultaneous_withdrawals_never_overdraw(transactional_db, world):  
     assert stock.balance == 20 and Entry.objects.filter(kind="transfer_out").count() == 1
     loser = sorted(outcomes, key=lambda o: o == "done")[0]
     assert "Only 20 mg" in loser or (connection.vendor == "sqlite" and "locked" in loser)
+
+
+def test_witness_passwords_are_throttled_like_a_login(world, settings):
+    """After AXES_FAILURE_LIMIT wrong witness passwords even the right one is refused for the
+    cool-off window, so a waste screen cannot be used to guess a colleague's password."""
+    from django.core.cache import cache
+
+    stock = stocked(world)
+    out = services.Withdrawal(stock.public_id, Decimal("1"), "remainder of vial")
+    prescriber = world.users_a["prescriber"]
+    prescriber.set_password("a-long-test-password")
+    prescriber.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        with pytest.raises(Exception, match="another prescriber or nurse of this clinic"):
+            services.waste(nurse(world), out, services.Witness(prescriber.email, "guess"))
+    with pytest.raises(Exception, match="Too many wrong witness passwords") as refused:
+        services.waste(nurse(world), out,
+                       services.Witness(prescriber.email, "a-long-test-password"))  # fmt: skip
+    assert "witness_password" in refused.value.message_dict
+    assert not stock.entries.filter(kind="waste").exists()
+    cache.clear()  # the cool-off window has passed
+    entry = services.waste(nurse(world), out,
+                           services.Witness(prescriber.email, "a-long-test-password"))  # fmt: skip
+    assert entry.witness == prescriber

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from ketacare.accounts import witness_login
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import Membership, User
 from ketacare.accounts.roles import Action, OutOfReach, Role, require
@@ -163,8 +164,11 @@ def _check_witness(actor: Actor, witness: Witness) -> User:
     refused = ValidationError({"witness_email": (
         "The witness must be another prescriber or nurse of this clinic, with their password."
     )})  # fmt: skip
-    user = User.objects.filter(email__iexact=witness.email.strip(), is_active=True).first()
-    if user is None or user == actor.user or not user.check_password(witness.password):
+    try:
+        user = witness_login.verify(actor.user, witness.email, witness.password)
+    except witness_login.TooManyWitnessAttempts as over:
+        raise ValidationError({"witness_password": str(over)}) from over
+    if user is None or user == actor.user:
         raise refused
     member = Membership.objects.filter(user=user, clinic=actor.clinic).first()
     if member is None or member.role not in WITNESS_ROLES:
