@@ -8,6 +8,7 @@ from ketacare.audit.models import AuditEntry
 from ketacare.patients.models import Patient
 from ketacare.referrals import services
 from ketacare.referrals.models import Referral
+from tests.conftest import actor_for
 from tests.referrals.conftest import provider_data
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,21 @@ def test_asking_for_more_shows_the_new_state_and_the_note(world, client_as):
     page = client.get(f"/referrals/{referral.public_id}/")
     assert b"More information requested" in page.content and b"Need last PHQ-9." in page.content
     assert referral.reference.encode() in client.get("/referrals/").content  # still to triage
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("front_desk", True), ("clinic_admin", True), ("prescriber", True),
+     ("nurse", False), ("therapist", False)],
+)  # fmt: skip
+def test_the_chart_links_the_referral_that_brought_the_patient_in(world, client_as, role, shown):
+    referral = _send(
+        world.clinic_a, first_name="Alice", last_name="Test", date_of_birth="1985-04-02"
+    )
+    front_desk = actor_for(world.users_a["front_desk"], world.clinic_a, "front_desk")
+    services.accept_linking(front_desk, referral.public_id, world.patient_a.public_id)
+    page = client_as(world.users_a[role]).get(f"/patients/{world.patient_a.public_id}/")
+    assert page.status_code == 200
+    link = f'href="/referrals/{referral.public_id}/"'.encode()
+    assert (link in page.content) is shown
+    assert (referral.reference.encode() in page.content) is shown

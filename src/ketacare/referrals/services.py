@@ -119,6 +119,13 @@ def view_referral(actor: Actor, referral_id: Any, action: str = Action.REFERRAL_
     return get_for(actor, Referral, referral_id, action)
 
 
+def referrals_of(actor: Actor, patient: Patient, limit: int = 5) -> list[Referral]:
+    """The referrals that brought this patient in, newest first, for the chart (whose patient
+    is already an audited read); none for a role that may not read referrals."""
+    rows = Referral.objects.for_actor(actor, Action.REFERRAL_VIEW).filter(patient=patient)
+    return list(rows.order_by("-received_at")[:limit])
+
+
 def may_triage(actor: Actor) -> bool:
     return role_can(actor.role, Action.REFERRAL_TRIAGE)
 

@@ -29,6 +29,7 @@ from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.patients.registration_checks import WARNING_KEYS, NeedsConfirmation
+from ketacare.referrals.services import referrals_of
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
 from ketacare.treatment.services.plans import current_plan
@@ -177,6 +178,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "open_alerts": open_alerts(actor, patient),
         "crisis": own_open_suicidality_alert(actor, patient),
         "consents": topic_rows(patient) if role_can(actor.role, Action.CONSENT_VIEW) else None,
+        "referrals": referrals_of(actor, patient),
     }
     return render(request, "patients/chart.html", context)
 
