@@ -1,5 +1,6 @@
-"""Every source key the clinical code cites is in the reference list of docs/clinical-rules.md,
-so a reviewer can follow every number to its source."""
+"""Every source key the code cites is in a reference list under docs/ (shared/domain does not
+ship with KetaCare), so a reviewer can follow every number to its source: the clinical keys
+in docs/clinical-rules.md, the pharmacology engine's in docs/pharmacology.md."""
 
 from __future__ import annotations
 
@@ -7,26 +8,52 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CITING = ("clinical", "sessions", "clinics", "measures", "patients")
-KEY = re.compile(r"\b([SKQTHPBN]\d{1,2})\b")
+SOURCE = ROOT / "src" / "ketacare"
+KEY = re.compile(r"\b([SKQTHPBNC]\d{1,2})\b")
+# Names in the pharmacology engine's formulas that look like keys and are not: a half-effect
+# level (P50, C50), a decaying signal's start (S0), intercompartmental clearances (Q1-Q3).
+NOT_KEYS = {"P50", "C50", "S0", "Q1", "Q2", "Q3"}
 
 
-def cited_keys() -> set[str]:
+def keys_in(paths: list[Path]) -> set[str]:
     keys: set[str] = set()
-    for folder in CITING:
-        for path in (ROOT / "src" / "ketacare" / folder).rglob("*"):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
-                keys |= set(KEY.findall(path.read_text(encoding="utf-8")))
+    for path in paths:
+        if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+            keys |= set(KEY.findall(path.read_text(encoding="utf-8")))
     return keys
 
 
-def listed_keys() -> set[str]:
-    text = (ROOT / "docs" / "clinical-rules.md").read_text(encoding="utf-8")
+def listed_in(doc: str) -> set[str]:
+    text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
     references = text.split("## References", 1)[1]
     return set(re.findall(r"^- ([A-Z]\d{1,2}) ", references, flags=re.MULTILINE))
 
 
+def listed_keys() -> set[str]:
+    return listed_in("clinical-rules.md")
+
+
+def cited_keys() -> set[str]:
+    """Keys cited by every package except the pharmacology engine (its own list below)."""
+    engine = SOURCE / "pharmacology"
+    return keys_in([p for p in SOURCE.rglob("*") if engine not in p.parents])
+
+
+def engine_keys() -> set[str]:
+    return keys_in(list((SOURCE / "pharmacology").rglob("*"))) - NOT_KEYS
+
+
 def test_every_key_the_code_cites_is_in_the_docs_reference_list() -> None:
     cited = cited_keys()
-    assert {"N1", "N2", "N3"} <= cited  # the scan sees the monitoring rules
-    assert cited - listed_keys() == set()
+    assert {"N1", "N2", "N3", "S3", "K7"} <= cited  # the scan sees the clinical rules
+    # A P key outside the engine (a PK figure shown on a page) may be the engine's source.
+    assert cited - listed_keys() - listed_in("pharmacology.md") == set()
+
+
+def test_every_key_the_pharmacology_engine_cites_is_in_its_docs_reference_list() -> None:
+    cited = engine_keys()
+    assert {"P2", "P13", "P27"} <= cited
+    # Its P keys are the pharmacology file's; it also cites clinical keys (response, schedules).
+    pk_keys = {key for key in cited if key.startswith("P")}
+    assert pk_keys - listed_in("pharmacology.md") == set()
+    assert cited - pk_keys - listed_keys() == set()
