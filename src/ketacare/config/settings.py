@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ketacare.sessions",
     "ketacare.consent",
     "ketacare.referrals",
+    "ketacare.education",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",

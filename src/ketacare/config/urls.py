@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ketacare.accounts.views import account, passwords, staff
 from ketacare.accounts.views import clinic as clinics
@@ -25,6 +25,7 @@ from ketacare.web import views as web
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    path("learn/", include("ketacare.education.urls")),
     path("clinic/switch/", web.switch_clinic, name="switch-clinic"),
     path("accounts/login/", accounts.EmailLoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),

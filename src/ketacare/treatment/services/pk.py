@@ -51,10 +51,15 @@ def predict(regimen: Regimen, weight_kg: float, hours: float) -> Prediction:
 
 def prediction_svg(prediction: Prediction, title: str, narrow: bool = False) -> str:
     """The chart; `narrow` draws it for a phone (taller, legend under the axes)."""
+    return curve_svg(prediction.curve, title, narrow, prediction.population)
+
+
+def curve_svg(
+    curve: pk.PKCurve, title: str, narrow: bool, population: pk.PopulationPK | None = None
+) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pk.svg"
-        plots.plot_pk(prediction.curve, path, population=prediction.population, title=title,
-                      narrow=narrow)  # fmt: skip
+        plots.plot_pk(curve, path, population=population, title=title, narrow=narrow)
         return path.read_text()
 
 
