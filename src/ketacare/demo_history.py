@@ -44,7 +44,10 @@ def spread(total: int, items: int, top: int, rng: random.Random) -> list[int]:
 def load_history(clinic: Clinic, nurse: Actor, rng: random.Random) -> None:
     if ScaleResponse.objects.filter(clinic=clinic).exists():
         return
+    # The latest 10:00 that has passed: before 10:00 today's would be a visit in the future.
     now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    if now > timezone.now():
+        now -= timedelta(days=1)
     for index, patient in enumerate(Patient.objects.filter(clinic=clinic).order_by("mrn")):
         course = COURSES[list(COURSES)[index % len(COURSES)]]
         start = now - timedelta(days=7 * (len(course) - 1) + rng.randrange(0, 14))
