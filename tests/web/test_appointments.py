@@ -169,6 +169,35 @@ def test_the_ics_feed_shows_own_appointments_by_initials_and_can_be_revoked(worl
     assert client.get("/calendar/feed/not-a-token.ics").status_code == 404
 
 
+def _subscribe(client):  # type: ignore[no-untyped-def]
+    page = client.post(reverse("calendar-feed-settings")).content.decode()
+    return page.split("<code>")[1].split("</code>")[0].split("testserver")[1]
+
+
+def test_a_patient_subscribes_to_their_own_sessions_and_no_one_elses(world, client_as):
+    from ketacare.patients.models import Patient
+    from tests.conftest import patient_data
+
+    other = Patient.objects.create(clinic=world.clinic_a, **patient_data(mrn="a-2"))
+    services.book(desk(world), world.patient_a.public_id, booking(at(9)))
+    services.book(desk(world), other.public_id, booking(at(13)))
+    client = client_as(world.users_a["patient"])
+    account = client.get(reverse("account")).content.decode()
+    assert reverse("calendar-feed-settings") in account
+    path = _subscribe(client)
+    client.logout()  # calendar apps cannot log in: the token is the key
+    events = Calendar.from_ical(client.get(path).content).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Dosing session · Clinic A"]
+    assert events[0]["dtstart"].dt == at(9)
+    client_as(world.users_a["patient"]).post(reverse("calendar-feed-settings"), {"do": "revoke"})
+    assert client.get(path).status_code == 404
+
+
+def test_the_clinic_calendar_stays_closed_to_patients(world, client_as):
+    client = client_as(world.users_a["patient"])
+    assert client.get(reverse("calendar")).status_code == 403
+
+
 def test_the_banner_shows_the_next_visit(world, client_as, chair):
     services.book(desk(world), world.patient_a.public_id, booking(at(9), room=chair))
     html = (

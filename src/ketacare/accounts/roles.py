@@ -54,6 +54,7 @@ class Action(models.TextChoices):
     COUNSELLING_RECORD = "counselling.record", "Write and sign counselling notes"
     CALENDAR_VIEW = "calendar.view", "See the clinic calendar"
     APPOINTMENT_BOOK = "appointment.book", "Book, move and cancel appointments"
+    OWN_APPOINTMENTS = "appointment.own", "Subscribe to one's own appointments"
     CALENDAR_SETUP = "calendar.setup", "Set rooms, opening hours and closed days"
     CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
     CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
@@ -179,6 +180,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MEDICATION_VIEW,
             Action.CONSENT_VIEW,
             Action.CONSENT_SIGN_OWN,
+            Action.OWN_APPOINTMENTS,  # their sessions in their own calendar app (.ics)
         }
     ),
 }

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.models import Membership, User
-from ketacare.accounts.roles import STAFF_ROLES, Action, require
+from ketacare.accounts.roles import STAFF_ROLES, Action, require, role_can
 from ketacare.appointments.models import (
     Appointment,
     ClosedDay,
@@ -229,11 +229,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def feed_action(role: str) -> Action:
+    """Staff subscribe to the appointments they run, a patient to their own (the gate
+    scopes a patient-role read to their own record)."""
+    return Action.CALENDAR_VIEW if role_can(role, Action.CALENDAR_VIEW) else Action.OWN_APPOINTMENTS
+
+
 @transaction.atomic
 def new_feed_token(actor: Actor) -> str:
     """A new private address for the actor's own appointments; the old one stops working.
     Shown once: only its hash is stored."""
-    require(actor, Action.CALENDAR_VIEW)
+    require(actor, feed_action(actor.role))
     FeedToken.objects.filter(user=actor.user, clinic=actor.clinic, revoked_at=None).update(
         revoked_at=timezone.now()
     )
@@ -246,7 +252,7 @@ def new_feed_token(actor: Actor) -> str:
 
 @transaction.atomic
 def revoke_feed(actor: Actor) -> None:
-    require(actor, Action.CALENDAR_VIEW)
+    require(actor, feed_action(actor.role))
     FeedToken.objects.filter(user=actor.user, clinic=actor.clinic, revoked_at=None).update(
         revoked_at=timezone.now()
     )
@@ -287,14 +293,16 @@ def close_day(actor: Actor, day: date, reason: str) -> ClosedDay:
 
 
 def feed_events(owner: FeedToken, actor: Actor) -> list[Appointment]:
-    """The owner's own appointments, a month back to six months ahead, through the gate as
-    the owner (their clinic, their role), as one audited read."""
+    """The owner's own appointments (those they run, or for a patient those they attend), a
+    month back to six months ahead, through the gate as the owner, as one audited read."""
     now = timezone.now()
-    rows = list(
-        Appointment.objects.for_actor(actor, Action.CALENDAR_VIEW).filter(
-            staff=owner.user, status=Status.BOOKED,
-            starts_at__gte=now - timedelta(days=31), starts_at__lt=now + timedelta(days=183),
-        ).select_related("patient", "room")
+    action = feed_action(actor.role)
+    rows = Appointment.objects.for_actor(actor, action).filter(
+        status=Status.BOOKED,
+        starts_at__gte=now - timedelta(days=31), starts_at__lt=now + timedelta(days=183),
     )  # fmt: skip
-    record(actor, "read", "calendar_feed", "", detail={"events": len(rows)})
-    return rows
+    if action == Action.CALENDAR_VIEW:
+        rows = rows.filter(staff=owner.user)
+    events = list(rows.select_related("patient", "room"))
+    record(actor, "read", "calendar_feed", "", detail={"events": len(events)})
+    return events

@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.models import Membership
-from ketacare.accounts.roles import Action, require, role_can
+from ketacare.accounts.roles import Action, Role, require, role_can
 from ketacare.appointments import services
 from ketacare.appointments.forms import (
     BookingForm,
@@ -159,7 +159,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def feed_settings(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    require(actor, Action.CALENDAR_VIEW)
+    require(actor, services.feed_action(actor.role))
     address = None
     if request.method == "POST":
         if request.POST.get("do") == "revoke":
@@ -167,7 +167,8 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
         else:
             token = services.new_feed_token(actor)
             address = request.build_absolute_uri(f"/calendar/feed/{token}.ics")
-    return render(request, "appointments/feed.html", {"address": address})
+    context = {"address": address, "for_patient": actor.role == Role.PATIENT}
+    return render(request, "appointments/feed.html", context)
 
 
 def _initials(patient: Patient) -> str:
@@ -195,6 +196,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add("dtend", appt.ends_at)
         event.add("dtstamp", appt.booked_at)
         room = f" · {appt.room.name}" if appt.room else ""
-        event.add("summary", f"{appt.get_kind_display()}{room} · {_initials(appt.patient)}")
+        # A patient's own feed names the clinic; a staff feed the patient, by initials.
+        whom = owner.clinic.name if member.role == Role.PATIENT else _initials(appt.patient)
+        event.add("summary", f"{appt.get_kind_display()}{room} · {whom}")
         cal.add_component(event)
     return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
