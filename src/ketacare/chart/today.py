@@ -6,7 +6,7 @@ each list is bounded and every list of names is one audited read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -50,9 +50,13 @@ def _visits(actor: Actor) -> list[dict[str, Any]]:
     appointments = list(calendar.between(actor, today, 1)[:LIMIT])
     started = {}
     if role_can(actor.role, Action.SESSION_VIEW):
+        # A bound on the column itself (not on its date) so the index on (clinic, patient,
+        # started_at) reads the day's sessions only, not each patient's years of them.
+        since = datetime.combine(
+            today - timedelta(days=1), time.min, timezone.get_current_timezone()
+        )
         sessions = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(
-            patient_id__in=[a.patient_id for a in appointments],
-            started_at__date__gte=today - timedelta(days=1),
+            patient_id__in=[a.patient_id for a in appointments], started_at__gte=since
         )
         started = {s.patient_id: s for s in sessions.order_by("started_at")}
     return [{"appointment": a, "session": started.get(a.patient_id)} for a in appointments]

@@ -114,6 +114,14 @@ class StockCount(models.Model):
 
     class Meta:
         ordering = ["-counted_at", "-id"]
+        # The Today page's week of discrepancies, among years of daily counts.
+        indexes = [
+            models.Index(
+                fields=["clinic", "counted_at"],
+                condition=models.Q(adjustment__isnull=False),
+                name="count_discrepancies",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"count of {self.stock} on {self.counted_at:%Y-%m-%d}"

@@ -37,7 +37,15 @@ class CounsellingSession(ClinicRecord):
 
     class Meta:
         ordering = ["-held_at", "-id"]
-        indexes = [models.Index(fields=["clinic", "patient", "held_at"])]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "held_at"]),
+            # A therapist's unsigned notes (the Today page), not all their signed years.
+            models.Index(
+                fields=["clinic", "therapist"],
+                condition=models.Q(signed_at__isnull=True),
+                name="unsigned_notes",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session of {self.patient} ({self.held_at:%Y-%m-%d})"

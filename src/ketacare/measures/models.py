@@ -75,7 +75,15 @@ class SafetyAlert(ClinicRecord):
 
     class Meta:
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["clinic", "patient", "acknowledged_at"])]
+        indexes = [
+            models.Index(fields=["clinic", "patient", "acknowledged_at"]),
+            # The Today page's open alerts of the whole clinic, oldest first.
+            models.Index(
+                fields=["clinic", "raised_at"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="open_alerts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} alert for {self.patient} ({self.raised_at:%Y-%m-%d})"
