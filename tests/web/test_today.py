@@ -96,3 +96,24 @@ def test_the_query_count_does_not_grow_with_more_alerts_and_visits(world, client
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("today-panel"))
     assert len(many) == len(few)
+
+
+def test_the_day_is_the_clinics_day_and_clock_not_the_servers(world, client_as):
+    """The server runs in UTC: from 19:00 in New York the UTC date is already tomorrow, and
+    the page listed tomorrow's visits, at UTC times."""
+    from ketacare.appointments.models import Appointment
+
+    # a zone whose date differs from UTC's right now: +14 h from 10:00 UTC, else -12 h
+    zone_name = "Pacific/Kiritimati" if timezone.now().hour >= 10 else "Etc/GMT+12"
+    world.clinic_a.time_zone = zone_name
+    world.clinic_a.save()
+    zone = ZoneInfo(zone_name)
+    noon = datetime.combine(timezone.localtime(timezone.now(), zone).date(), time(12), zone)
+    assert noon.date() != timezone.now().date()
+    Appointment.objects.create(
+        clinic=world.clinic_a, patient=world.patient_a, kind="consultation",
+        starts_at=noon, ends_at=noon + timedelta(minutes=30),
+    )  # fmt: skip
+    html = client_as(world.users_a["front_desk"]).get(reverse("today")).content.decode()
+    assert world.patient_a.full_name in html
+    assert ">12:00</a>" in html
