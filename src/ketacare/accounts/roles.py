@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     SCREENING_RECORD = "screening.record", "Record an eligibility screening"
     SESSION_VIEW = "session.view", "See dosing sessions"
     SESSION_RUN = "session.run", "Run a dosing session (start, vitals, discharge)"
+    SESSION_SIGN = "session.sign", "Sign a dosing session's run sheet or amend a signed one"
     DOSE_OVERRIDE = "dose.override", "Pass a hard stop with a recorded reason"
     PLAN_VIEW = "plan.view", "See treatment plans and their schedule"
     PLAN_CREATE = "plan.create", "Create a treatment plan"
@@ -117,6 +118,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
+            Action.SESSION_SIGN,
             Action.DOSE_OVERRIDE,
             Action.PLAN_CREATE,
             Action.MONITORING_LIMITS_SET,
@@ -136,6 +138,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
+            # The run sheet is signed by the licensed staff who monitored the session
+            # (the REMS form names the monitoring health care professional, S11); the
+            # therapist, front desk and admin may read sessions but not attest them.
+            Action.SESSION_SIGN,
             Action.MEDICATION_RECORD,
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,

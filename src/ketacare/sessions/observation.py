@@ -17,7 +17,9 @@ from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.sessions.models import DosingSession
 
 
-def reading_time(session: DosingSession, taken: time | None, now: datetime) -> datetime:
+def reading_time(
+    session: DosingSession, taken: time | None, now: datetime, field: str = "taken_at_time"
+) -> datetime:
     """When a reading was taken: now, or the clinic-time HH:MM the nurse entered (today, or
     yesterday for a session that crossed midnight); never in the future, never before the
     session started (compared at the minute the form can express)."""
@@ -29,11 +31,11 @@ def reading_time(session: DosingSession, taken: time | None, now: datetime) -> d
     if at > now and at - timedelta(days=1) >= session.started_at.replace(second=0, microsecond=0):
         at -= timedelta(days=1)
     if at > now:
-        raise ValidationError({"taken_at_time": f"{taken:%H:%M} is in the future."})
+        raise ValidationError({field: f"{taken:%H:%M} is in the future."})
     if at < session.started_at.replace(second=0, microsecond=0):
         started = session.started_at.astimezone(zone)
         raise ValidationError(
-            {"taken_at_time": f"{taken:%H:%M} is before the session started ({started:%H:%M})."}
+            {field: f"{taken:%H:%M} is before the session started ({started:%H:%M})."}
         )
     return at
 

@@ -31,6 +31,7 @@ from ketacare.measures.services import (
 )
 from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
+from ketacare.sessions.locking import claim_version, refuse_if_signed
 from ketacare.sessions.models import (
     AlertAcknowledgement,
     DosingSession,
@@ -148,6 +149,7 @@ def record_vitals(
     taken: time | None = None,
 ) -> VitalSignsReading:
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    refuse_if_signed(session)
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
     taken_at = reading_time(session, taken, timezone.now())
@@ -206,6 +208,7 @@ def acknowledge_alerts(
 ) -> AlertAcknowledgement:
     """A clinician acknowledges one reading's alerts with a note saying what was done."""
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    refuse_if_signed(session)
     try:
         reading = session.readings.get(pk=int(reading_id))
     except (VitalSignsReading.DoesNotExist, ValueError, TypeError) as exc:
@@ -245,9 +248,11 @@ def discharge(
     escort_present: bool,
     clinician_judges_stable: bool,
     missing_checks_reason: str = "",
+    version: int | None = None,
 ) -> monitoring.DischargeReadiness:
     """Discharge when every criterion is met; otherwise say which are not, and keep watching."""
     session = _session_for(actor, session_id, Action.SESSION_RUN, lock=True)
+    refuse_if_signed(session)
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has already ended."})
     last = session.readings.order_by("-taken_at", "-id").first()
@@ -271,6 +276,7 @@ def discharge(
         monitoring_settings(session.clinic_id),
     )
     if readiness.is_ready_for_discharge:
+        claim_version(session, version)
         session.status = SessionStatus.DISCHARGED
         session.discharged_at = timezone.now()
         session.discharge_instructions = list(readiness.instructions)
@@ -299,6 +305,38 @@ def discharge(
         },
     )
     return readiness
+
+
+# Checks a session must pass before it is signed, each raising a ValidationError naming what
+# is missing; another use case (e.g. the REMS monitoring form) adds its own here.
+SIGNING_CHECKS: list[Any] = []
+
+
+@transaction.atomic
+def sign_session(actor: Actor, session_id: Any, *, version: int | None) -> DosingSession:
+    """The signature that locks the run sheet; after it only amendments. Only a role with
+    SESSION_SIGN (accounts/roles.py) may sign; the session must have ended."""
+    session = _session_for(actor, session_id, Action.SESSION_SIGN, lock=True)
+    refuse_if_signed(session)
+    if session.status == SessionStatus.IN_PROGRESS:
+        raise ValidationError(
+            {"__all__": "Discharge the patient (or end the session) before signing."}
+        )
+    for check in SIGNING_CHECKS:
+        check(session)
+    claim_version(session, version)
+    session.signed_at = timezone.now()
+    session.signed_by = actor.user
+    session.save(update_fields=["signed_at", "signed_by"])
+    record(
+        actor,
+        "update",
+        "dosing_session",
+        session.public_id,
+        patient_id=session.patient.public_id,
+        detail={"signed": True, "version": session.version},
+    )
+    return session
 
 
 def dose_times(actor: Actor, patient: Patient) -> list[datetime]:
