@@ -74,10 +74,22 @@ API_BODY = {
     "sex": "female",
     "weight_kg": 70,
     "patient_id": "00000000-0000-4000-8000-000000000000",
+    # the run sheet: the dose, an adverse event, sedation, signing and amendments
+    "started_at_time": "10:00",
+    "stopped_at_time": "10:40",
+    "description": "x",
+    "severity": "mild",
+    "action_taken": "x",
+    "moaas": 5,
+    "version": 1,
+    "section": "dose",
+    "correction": "x",
 }
 # Where two resources name the same field differently (an appointment's kind is a visit,
 # a counselling session's is its purpose), the route's own values.
 API_BODY_FOR = {
+    "/dissociation": {"answers": [0] * 23},  # the CADSS has 23 items
+    "/dose": {"dose_mg": 30},  # a session's start takes mg/kg (above), not both
     "/appointments": {
         "kind": "dosing",
         "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),

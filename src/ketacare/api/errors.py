@@ -26,12 +26,19 @@ class Message(Schema):
     detail: str
 
 
+class Conflict(Schema):
+    """A retry still in flight (a message), or a record whose state refuses the write
+    (signed, or saved by someone else since it was read): field errors, as a 422's."""
+
+    detail: list[ErrorItem] | str
+
+
 ERRORS: dict[int, type[Schema]] = {
     400: Message,
     401: Message,
     403: Message,
     404: Message,
-    409: Message,
+    409: Conflict,
     413: Message,
     415: Message,
     422: FieldErrors,
@@ -48,7 +55,10 @@ def install_handlers(api: NinjaAPI) -> None:
             {"loc": ["body", field], "msg": " ".join(messages), "type": kind}
             for field, messages in fields.items()
         ]
-        return api.create_response(request, {"detail": items}, status=422)
+        # A refusal about the record's state (signed, saved by someone else) says 409; the
+        # body keeps the field-error shape so a client shows it beside the field.
+        status = getattr(exc, "http_status", 422)
+        return api.create_response(request, {"detail": items}, status=status)
 
     @api.exception_handler(ClinicalRuleError)
     def on_clinical_rule(request: HttpRequest, exc: ClinicalRuleError) -> HttpResponse:

@@ -9,6 +9,7 @@ any other check.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 def missing_checks(planned_minutes: Sequence[int], taken_minutes: Sequence[int]) -> tuple[int, ...]:
@@ -18,3 +19,22 @@ def missing_checks(planned_minutes: Sequence[int], taken_minutes: Sequence[int])
         return ()
     covered = {min(planned, key=lambda m: (abs(m - taken), m)) for taken in taken_minutes}
     return tuple(m for m in planned if m not in covered)
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    """The earliest planned check without a reading, and whether its minute has passed."""
+
+    minute: int
+    overdue: bool
+
+
+def next_check(
+    planned_minutes: Sequence[int], taken_minutes: Sequence[int], minutes_elapsed: int
+) -> NextCheck | None:
+    """None when every planned check has its reading. Overdue once a whole minute has passed
+    since the planned minute (the run sheet records minutes; no other grace is invented)."""
+    missing = missing_checks(planned_minutes, taken_minutes)
+    if not missing:
+        return None
+    return NextCheck(missing[0], minutes_elapsed > missing[0])

@@ -16,6 +16,7 @@ from ketacare.referrals.api import public_router as public_referrals_router
 from ketacare.referrals.api import router as referrals_router
 from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
+from ketacare.sessions.run_sheet_api import router as run_sheet_router
 from ketacare.treatment.api import router as treatment_router
 
 api = KetaCareAPI(
@@ -34,6 +35,7 @@ install_handlers(api)
 api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("", measures_router, tags=["rating scales"])
 api.add_router("", sessions_router, tags=["dosing sessions"])
+api.add_router("", run_sheet_router, tags=["dosing sessions"])
 api.add_router("", screening_router, tags=["screening"])
 api.add_router("", medications_router, tags=["medications"])
 api.add_router("", controlled_router, tags=["controlled substances"])

@@ -3,7 +3,7 @@ cabinet or a tablet can post receipts, draws and counts)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
@@ -16,7 +16,10 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
 from ketacare.api.paging import Page, PageQuery, page
 from ketacare.controlled import services
+from ketacare.controlled.administration import administer_dose
 from ketacare.controlled.models import EntryKind, Product
+from ketacare.sessions.dose import DoseGiven
+from ketacare.sessions.run_sheet_schemas import DoseOut
 
 router = Router()
 
@@ -159,3 +162,38 @@ def administer(request: HttpRequest, session_id: UUID, payload: AdministrationIn
 @router.post("/controlled/entries/{entry_id}/reverse", response={201: EntryOut, **ERRORS})
 def reverse(request: HttpRequest, entry_id: UUID, payload: ReverseIn) -> Any:
     return Status(201, services.reverse(actor_from_request(request), entry_id, payload.reason))
+
+
+class DoseIn(Schema):
+    """The dose as given. Where the clinic keeps lots of the product, `lot_id` picks one (its
+    number and expiry come from the log); otherwise `lot_number` and `lot_expires_on`."""
+
+    product: ProductCode
+    route: str = Field(max_length=20, description="The session's route")
+    dose_mg: float = Field(gt=0, le=1000)
+    started_at_time: time = Field(description="Clinic time, HH:MM")
+    stopped_at_time: time
+    device_times: list[time] = Field(
+        default_factory=list, max_length=3, description="Esketamine: each 28 mg device (S3)"
+    )
+    lot_id: UUID | None = None
+    lot_number: str = Field("", max_length=60)
+    lot_expires_on: date | None = None
+    note: str = Field("", max_length=500)
+    version: int = Field(ge=1, description="The session's version as read; 409: reload")
+
+
+@router.post("/sessions/{session_id}/dose", response={201: DoseOut, **ERRORS})
+def record_dose(request: HttpRequest, session_id: UUID, payload: DoseIn) -> Any:
+    """The dose and, where the clinic keeps lots, its log entry: both or neither."""
+    given = DoseGiven(
+        product=payload.product, route=payload.route, dose_mg=payload.dose_mg,
+        started=payload.started_at_time, stopped=payload.stopped_at_time,
+        device_times=tuple(payload.device_times), note=payload.note,
+    )  # fmt: skip
+    dose = administer_dose(
+        actor_from_request(request), session_id, given, lot_id=payload.lot_id,
+        lot_number=payload.lot_number, lot_expires_on=payload.lot_expires_on,
+        version=payload.version,
+    )  # fmt: skip
+    return Status(201, dose)

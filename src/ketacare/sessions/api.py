@@ -20,8 +20,15 @@ from ketacare.api.paging import Page, PageQuery, page
 from ketacare.clinical import monitoring
 from ketacare.clinical.alerts import AlertKind
 from ketacare.clinical.routes import Route
-from ketacare.sessions import predose, services
-from ketacare.sessions.models import SessionStatus
+from ketacare.sessions import observation, predose, run_sheet, services
+from ketacare.sessions.models import DoseAdministration, SessionStatus
+from ketacare.sessions.run_sheet_schemas import (
+    AdverseEventOut,
+    AmendmentOut,
+    AssessmentOut,
+    DoseOut,
+    PlannedAssessmentOut,
+)
 
 router = Router()
 
@@ -88,6 +95,7 @@ class DischargeIn(Schema):
     missing_checks_reason: str = Field(
         "", max_length=1000, description="Only when planned readings were not taken"
     )
+    version: int | None = Field(None, ge=1, description="The session's version as read")
 
 
 class AcknowledgeIn(Schema):
@@ -162,10 +170,50 @@ class SessionSummaryOut(Schema):
 
 class SessionOut(SessionSummaryOut):
     readings: list[ReadingOut]
+    version: int = Field(description="Send it back with a save; a 409 says to reload")
+    signed_at: datetime | None
+    signed_by: str | None = Field(None, alias="signed_by.email")
+    administration: DoseOut | None = None
+    adverse_events: list[AdverseEventOut]
+    assessments: list[AssessmentOut]
+    assessments_due: list[PlannedAssessmentOut]
+    amendments: list[AmendmentOut]
+    next_reading_due_at: datetime | None = None
+    next_reading_overdue: bool = False
 
     @staticmethod
     def resolve_readings(obj: Any) -> list[Any]:
         return list(obj.readings.select_related("acknowledgement"))
+
+    @staticmethod
+    def resolve_administration(obj: Any) -> Any:
+        return DoseAdministration.objects.filter(session=obj).first()
+
+    @staticmethod
+    def resolve_adverse_events(obj: Any) -> list[Any]:
+        return list(obj.adverse_events.all())
+
+    @staticmethod
+    def resolve_assessments(obj: Any) -> list[Any]:
+        return list(obj.assessments.all())
+
+    @staticmethod
+    def resolve_assessments_due(obj: Any) -> list[Any]:
+        return run_sheet.assessments_due(obj)
+
+    @staticmethod
+    def resolve_amendments(obj: Any) -> list[Any]:
+        return list(obj.amendments.select_related("amended_by"))
+
+    @staticmethod
+    def resolve_next_reading_due_at(obj: Any) -> datetime | None:
+        found = observation.next_reading(obj)
+        return found[1] if found else None
+
+    @staticmethod
+    def resolve_next_reading_overdue(obj: Any) -> bool:
+        found = observation.next_reading(obj)
+        return bool(found and found[0].overdue)
 
 
 class AcknowledgementOut(Schema):

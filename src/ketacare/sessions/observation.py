@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ketacare.clinical import monitoring
 from ketacare.clinical.routes import Route
-from ketacare.clinical.schedule_coverage import missing_checks
+from ketacare.clinical.schedule_coverage import NextCheck, missing_checks, next_check
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.sessions.models import DosingSession
 
@@ -50,6 +50,33 @@ def missing_planned_checks(session: DosingSession) -> tuple[int, ...]:
     planned = [check.minute for check in schedule]
     taken = [0, *(r.minute for r in session.readings.all())]
     return missing_checks(planned, taken)
+
+
+def planned_minutes(session: DosingSession, settings: Any) -> list[int]:
+    schedule = monitoring.vitals_schedule(
+        session.route_enum, infusion_minutes=session.infusion_minutes or 40, settings=settings
+    )
+    return [check.minute for check in schedule]
+
+
+def next_reading(
+    session: DosingSession,
+    taken_minutes: list[int] | None = None,
+    settings: Any = None,
+    now: datetime | None = None,
+) -> tuple[NextCheck, datetime] | None:
+    """The next planned reading and when it is due, for a session in progress. A list page
+    passes the readings' minutes and the clinic's settings it fetched once for all rows."""
+    if session.status != "in_progress":
+        return None
+    settings = settings or monitoring_settings(session.clinic_id)
+    if taken_minutes is None:
+        taken_minutes = [r.minute for r in session.readings.all()]
+    elapsed = int(((now or timezone.now()) - session.started_at).total_seconds() // 60)
+    found = next_check(planned_minutes(session, settings), [0, *taken_minutes], elapsed)
+    if found is None:
+        return None
+    return found, session.started_at + timedelta(minutes=found.minute)
 
 
 def during_infusion(session: DosingSession, at: Any) -> bool:
