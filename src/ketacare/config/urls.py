@@ -10,6 +10,7 @@ from ketacare.chart.views import patients as chart
 from ketacare.chart.views import today as today_views
 from ketacare.config.api import api
 from ketacare.consent import views as consent
+from ketacare.controlled import dose_views as dose_pages
 from ketacare.controlled import views as controlled
 from ketacare.counselling import views as counselling
 from ketacare.measures import views as measures
@@ -17,6 +18,7 @@ from ketacare.medications import views as medications
 from ketacare.referrals import public_views as referral_public
 from ketacare.referrals import views as referrals
 from ketacare.screening import views as screening
+from ketacare.sessions import run_sheet_views as run_sheet_pages
 from ketacare.sessions import views as sessions
 from ketacare.treatment.views import pk as treatment
 from ketacare.treatment.views import plans as plan_views
@@ -138,6 +140,24 @@ urlpatterns = [
         sessions.acknowledge_alerts,
         name="session-acknowledge",
     ),
+    path(
+        "sessions/<uuid:session_id>/adverse-events/",
+        run_sheet_pages.add_adverse_event,
+        name="session-adverse-event",
+    ),
+    path(
+        "sessions/<uuid:session_id>/sedation/",
+        run_sheet_pages.add_sedation,
+        name="session-sedation",
+    ),
+    path(
+        "sessions/<uuid:session_id>/dissociation/",
+        run_sheet_pages.add_dissociation,
+        name="session-dissociation",
+    ),
+    path("sessions/<uuid:session_id>/sign/", run_sheet_pages.sign, name="session-sign"),
+    path("sessions/<uuid:session_id>/amend/", run_sheet_pages.amend, name="session-amend"),
+    path("sessions/<uuid:session_id>/dose/", dose_pages.record_dose, name="session-dose"),
     path("sessions/<uuid:session_id>/vitals.svg", sessions.vitals_chart, name="session-vitals-svg"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit_log.audit_log, name="audit-log"),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
+from ketacare.clinical.routes import Route
 from ketacare.controlled.models import Product
 from ketacare.controlled.services import Receipt, Withdrawal, Witness
+from ketacare.sessions.models import DoseProduct
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT = {"min_value": Decimal("0.01"), "max_digits": 12, "decimal_places": 2,
@@ -81,3 +84,50 @@ class AdministerForm(forms.Form):
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(max_length=300)
+
+
+def _clock(label: str, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(required=required, label=label,
+                           widget=forms.TimeInput(attrs={"type": "time"}))  # fmt: skip
+
+
+class DoseForm(forms.Form):
+    """The dose as given. The lot is chosen from the log where the clinic keeps lots of the
+    product (an expired lot is not offered and is refused if posted); else typed from the
+    label. Esketamine: one time per 28 mg device (S3)."""
+
+    product = forms.ChoiceField(choices=DoseProduct.choices)
+    route = forms.ChoiceField(choices=[(r.value, r.label) for r in Route])
+    dose_mg = forms.FloatField(min_value=0.1, max_value=1000, label="Dose given (mg)")
+    lot = forms.ChoiceField(label="Lot (from the controlled-substance log)")
+    lot_number = forms.CharField(max_length=60, label="Lot number")
+    lot_expires_on = forms.DateField(label="Expiry", widget=forms.DateInput(attrs={"type": "date"}))
+    started_at_time = _clock("Started (HH:MM)")
+    stopped_at_time = _clock("Stopped (HH:MM)")
+    device_1 = _clock("Device 1 (HH:MM)", required=False)
+    device_2 = _clock("Device 2 (HH:MM)", required=False)
+    device_3 = _clock("Device 3 (HH:MM)", required=False)
+    note = forms.CharField(max_length=500, required=False)
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, session: Any, lots: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if lots:
+            lot_field: Any = self.fields["lot"]
+            lot_field.choices = [("", "— choose the lot —")] + [
+                (str(lot.public_id), f"{lot.lot} · expires {lot.expires_on} · "
+                 f"{lot.balance.normalize():f} {lot.unit} on hand") for lot in lots
+            ]  # fmt: skip
+            del self.fields["lot_number"], self.fields["lot_expires_on"]
+        else:
+            del self.fields["lot"]
+        if session.route != Route.ESKETAMINE_NASAL:
+            for n in (1, 2, 3):
+                del self.fields[f"device_{n}"]
+
+    def device_times(self) -> tuple[Any, ...]:
+        return tuple(
+            self.cleaned_data[f"device_{n}"]
+            for n in (1, 2, 3)
+            if self.cleaned_data.get(f"device_{n}") is not None
+        )

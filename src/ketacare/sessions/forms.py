@@ -4,6 +4,14 @@ from django import forms
 
 from ketacare.clinical.monitoring import PregnancyStatus
 from ketacare.clinical.routes import Route
+from ketacare.sessions.models import Severity
+
+
+class VersionField(forms.IntegerField):
+    """The session's version the page was drawn from: the save is refused if it moved on."""
+
+    def __init__(self) -> None:
+        super().__init__(min_value=1, widget=forms.HiddenInput, required=False)
 
 
 class VitalsForm(forms.Form):
@@ -107,6 +115,7 @@ class StartSessionForm(VitalsForm):
 
 
 class DischargeForm(forms.Form):
+    version = VersionField()
     alert_and_oriented = forms.BooleanField(required=False, label="Alert and oriented")
     escort_present = forms.BooleanField(required=False, label="Escort present to take them home")
     clinician_judges_stable = forms.BooleanField(required=False, label="Clinician judges stable")
@@ -128,3 +137,65 @@ class AcknowledgeForm(forms.Form):
         label="What was done",
         help_text="e.g. infusion paused, prescriber called, recheck result.",
     )
+
+
+class AdverseEventForm(forms.Form):
+    description = forms.CharField(max_length=500, label="Adverse event")
+    severity = forms.ChoiceField(choices=[("", "— choose —"), *Severity.choices])
+    serious = forms.BooleanField(required=False, label="Serious adverse event (REMS form)")
+    action_taken = forms.CharField(max_length=500, label="Action taken")
+    observed_at_time = forms.TimeField(
+        required=False, label="Time observed (HH:MM)", help_text="Leave empty for now.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )  # fmt: skip
+
+
+class SedationForm(forms.Form):
+    moaas = forms.TypedChoiceField(
+        choices=[("", "— choose —"), *[(n, str(n)) for n in range(5, -1, -1)]],
+        coerce=int, label="MOAA/S (5 = awake, 0 = no response)",
+    )  # fmt: skip
+    taken_at_time = forms.TimeField(
+        required=False, label="Time (HH:MM)", help_text="Leave empty for now.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )  # fmt: skip
+
+
+class DissociationForm(forms.Form):
+    """The 23 CADSS items by number (the wording is the licensed form's, clinical.md Q9)."""
+
+    taken_at_time = forms.TimeField(
+        required=False, label="Time (HH:MM)", help_text="Leave empty for now.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for number in range(1, 24):
+            self.fields[f"item_{number}"] = forms.TypedChoiceField(
+                choices=[(n, str(n)) for n in range(5)], coerce=int, initial=0,
+                label=f"Item {number}",
+            )  # fmt: skip
+
+    def answers(self) -> list[int]:
+        return [self.cleaned_data[f"item_{n}"] for n in range(1, 24)]
+
+
+class SignForm(forms.Form):
+    version = VersionField()
+
+
+class AmendmentForm(forms.Form):
+    section = forms.ChoiceField(
+        choices=[("", "— what is corrected —"), ("dose", "Dose"),
+                 ("adverse_event", "Adverse event"), ("reading", "Vital-sign reading"),
+                 ("assessment", "Sedation or dissociation entry"), ("discharge", "Discharge")],
+        label="Correct",
+    )  # fmt: skip
+    target_id = forms.CharField(
+        required=False, max_length=40, label="Entry number",
+        help_text="The # of the reading, event or entry (not for the dose or discharge).",
+    )  # fmt: skip
+    correction = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=500, label="Reason for the correction")
+    version = VersionField()

@@ -26,10 +26,12 @@ from ketacare.sessions.forms import (
     ReadingForm,
 )
 from ketacare.sessions.models import DosingSession
+from ketacare.sessions.run_sheet_context import run_sheet_context
 
 
 def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> HttpResponse:
     actor = actor_from_request(request)
+    session.refresh_from_db(fields=["version", "signed_at", "signed_by", "status"])
     schedule = monitoring.vitals_schedule(
         session.route_enum,
         infusion_minutes=session.infusion_minutes or 40,
@@ -37,23 +39,35 @@ def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> Ht
     )
     elapsed = observation.minutes_since_start(session)
     missing = [m for m in observation.missing_planned_checks(session) if m <= elapsed]
+    open_for_entries = session.signed_at is None and role_can(actor.role, Action.SESSION_RUN)
     context = {
+        **run_sheet_context(session, actor.role),
+        "open_for_entries": open_for_entries,
         "missing_checks": missing,
         "session": session,
         "patient": session.patient,
         "readings": list(session.readings.all()),
         "schedule": schedule,
         "minutes_observed": observation.minutes_observed(session),
-        "can_run": role_can(actor.role, Action.SESSION_RUN) and session.status == "in_progress",
+        "can_run": open_for_entries and session.status == "in_progress",
         "reading_form": extra.pop("reading_form", None) or ReadingForm(),
-        "discharge_form": extra.pop("discharge_form", None) or DischargeForm(),
+        "discharge_form": extra.pop("discharge_form", None)
+        or DischargeForm(initial={"version": session.version}),
         "open_alerts": open_alerts(actor, session.patient),
         "unacknowledged": services.unacknowledged_readings(session),
         "ack_errors": extra.pop("ack_errors", {}),
         **extra,
     }
-    status = 422 if extra.get("failed") else 200
-    return render(request, "sessions/detail.html", context, status=status)
+    failed = extra.get("failed")
+    status = getattr(failed, "http_status", 422) if failed else 200
+    template = "sessions/detail.html"
+    if extra.get("partial"):
+        template += "#" + str(extra["partial"])
+    return render(request, template, context, status=status)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))  # django-htmx's middleware sets it
 
 
 @login_required
@@ -65,8 +79,11 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
 @require_POST
 @login_required
 def add_reading(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """From a tablet with htmx: only the vitals part comes back (readings, next due time,
+    the form again, the result to move focus to); without htmx, the whole page."""
     actor = actor_from_request(request)
     form = ReadingForm(request.POST)
+    failed: object = True
     if form.is_valid():
         data = dict(form.cleaned_data)
         moaas = data.pop("moaas")
@@ -75,15 +92,21 @@ def add_reading(request: HttpRequest, session_id: UUID) -> HttpResponse:
             reading = services.record_vitals(actor, session_id, data, moaas, taken)
         except ValidationError as exc:
             form.add_error(None, exc)
-            messages.error(request, " ".join(exc.messages))
+            failed = exc
+            if not is_htmx(request):
+                messages.error(request, " ".join(exc.messages))
         else:
+            if is_htmx(request):
+                session = services.view_session(actor, session_id)
+                return _detail(request, session, partial="vitals", recorded=reading)
             if reading.alerts:
                 messages.error(
                     request, f"{len(reading.alerts)} alert(s) on this reading: see the red box."
                 )
             return redirect("session-detail", session_id=session_id)
     session = services.view_session(actor, session_id)
-    return _detail(request, session, reading_form=form, failed=True)
+    partial = "vitals" if is_htmx(request) else None
+    return _detail(request, session, reading_form=form, failed=failed, partial=partial)
 
 
 @require_POST
@@ -97,7 +120,7 @@ def discharge(request: HttpRequest, session_id: UUID) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc)
         return _detail(
-            request, services.view_session(actor, session_id), discharge_form=form, failed=True
+            request, services.view_session(actor, session_id), discharge_form=form, failed=exc
         )
     if readiness.is_ready_for_discharge:
         messages.success(request, "Discharged. " + " ".join(readiness.instructions))
