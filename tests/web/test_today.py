@@ -41,9 +41,9 @@ def parts(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("nurse", ["sessions", "alerts", "visits"]),
-        ("prescriber", ["alerts", "sessions", "visits", "referrals", "discrepancies"]),
-        ("therapist", ["drafts", "visits", "alerts", "sessions"]),
+        ("nurse", ["overdue", "sessions", "alerts", "visits"]),
+        ("prescriber", ["alerts", "overdue", "sessions", "visits", "referrals", "discrepancies"]),
+        ("therapist", ["drafts", "visits", "alerts", "overdue", "sessions"]),
         ("front_desk", ["visits", "referrals"]),
         ("clinic_admin", ["visits", "discrepancies", "referrals"]),
     ],

@@ -5,6 +5,7 @@ each list is bounded and every list of names is one audited read."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -15,19 +16,21 @@ from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, Role, role_can
 from ketacare.appointments import services as calendar
 from ketacare.audit.services import record
+from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.controlled import services as controlled
 from ketacare.counselling.models import CounsellingSession
 from ketacare.measures.models import SafetyAlert
 from ketacare.referrals import services as referrals
-from ketacare.sessions.models import DosingSession, SessionStatus
+from ketacare.sessions import observation
+from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
 
 LIMIT = 50  # a day's lines; more is a sign to use the full lists they link to
 
 # Which part each role sees first (the nurse on sessions, the therapist on counselling,
 # front desk on visits and referrals); parts a role may not see are left out anyway.
 FIRST = {
-    Role.NURSE: ["sessions", "alerts", "visits"],
-    Role.PRESCRIBER: ["alerts", "sessions", "visits"],
+    Role.NURSE: ["overdue", "sessions", "alerts", "visits"],
+    Role.PRESCRIBER: ["alerts", "overdue", "sessions", "visits"],
     Role.THERAPIST: ["drafts", "visits", "alerts"],
     Role.FRONT_DESK: ["visits", "referrals"],
     Role.CLINIC_ADMIN: ["visits", "discrepancies", "referrals"],
@@ -39,6 +42,7 @@ class Today:
     order: list[str] = field(default_factory=list)
     visits: list[dict[str, Any]] | None = None
     sessions: list[DosingSession] | None = None
+    overdue: list[dict[str, Any]] | None = None
     alerts: list[SafetyAlert] | None = None
     referrals: int | None = None
     discrepancies: list[Any] | None = None
@@ -62,6 +66,28 @@ def _visits(actor: Actor) -> list[dict[str, Any]]:
     return [{"appointment": a, "session": started.get(a.patient_id)} for a in appointments]
 
 
+def _overdue(actor: Actor, sessions: list[DosingSession]) -> list[dict[str, Any]]:
+    """Sessions under way whose next planned vital-sign reading is overdue, most overdue
+    first: two queries whatever the number of sessions (the readings' times of all of them
+    at once, the clinic's monitoring settings once)."""
+    if not sessions:
+        return []
+    taken: dict[int, list[datetime]] = defaultdict(list)
+    rows = VitalSignsReading.objects.filter(session__in=sessions)
+    for session_id, at in rows.values_list("session_id", "taken_at"):
+        taken[session_id].append(at)
+    settings = monitoring_settings(sessions[0].clinic_id)
+    now = timezone.now()
+    late = []
+    for s in sessions:
+        minutes = [int((at - s.started_at).total_seconds() // 60) for at in taken[s.pk]]
+        found = observation.next_reading(s, minutes, settings, now)
+        if found and found[0].overdue:
+            late.append({"session": s, "minute": found[0].minute, "due_at": found[1],
+                         "late_minutes": int((now - found[1]).total_seconds() // 60)})  # fmt: skip
+    return sorted(late, key=lambda row: row["due_at"])
+
+
 def today_for(actor: Actor) -> Today:
     def can(action: str) -> bool:
         return role_can(actor.role, action)
@@ -76,6 +102,7 @@ def today_for(actor: Actor) -> Today:
             .select_related("patient")
             .order_by("started_at")[:LIMIT]
         )
+        today.overdue = _overdue(actor, today.sessions)
     if can(Action.ALERT_ACKNOWLEDGE):
         today.alerts = list(
             SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE)
@@ -104,7 +131,7 @@ def today_for(actor: Actor) -> Today:
     if any(shown.values()):
         record(actor, "read", "today", "", detail={"patients": shown})
     first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
-    parts = ["visits", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
+    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
     today.order = [p for p in first + parts if getattr(today, p) is not None]
     today.order = list(dict.fromkeys(today.order))
     return today
