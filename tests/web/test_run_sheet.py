@@ -225,3 +225,10 @@ def test_the_later_of_two_saves_from_the_same_version_is_told_to_reload(world):
         run_sheet.amend_session(actor(world, "nurse"), session.public_id, section="dose",
                                 correction="c", reason="r", version=seen)  # fmt: skip
     assert not SessionAmendment.objects.exists()
+
+
+def test_a_late_sedation_entry_covers_the_planned_minute_nearest_to_it(world):
+    session = started_session(world, minutes_ago=130)
+    run_sheet.record_sedation(actor(world), session.public_id, 5, clinic_time(world, 2))
+    due = [(p.minute, p.kind) for p in run_sheet.assessments_due(session)]
+    assert (120, "sedation") not in due and (40, "sedation") in due

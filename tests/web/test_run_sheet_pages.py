@@ -5,6 +5,7 @@ dissociation due next, signing that locks, amendments, and the reload message.""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -133,3 +134,10 @@ def test_the_later_of_two_nurses_saving_is_told_to_reload_and_nothing_is_overwri
     late = second.post(reverse("session-sign", args=[session.public_id]), {"version": "1"})
     assert late.status_code == 409 and "reload the page" in late.content.decode()
     assert DosingSession.objects.get().signed_at is None
+
+
+def test_the_run_sheet_shows_times_on_the_clinics_clock_as_they_are_typed(world, client_as):
+    session = started_session(world, minutes_ago=50)
+    started = session.started_at.astimezone(ZoneInfo(world.clinic_a.time_zone))
+    shown = page(client_as(world.users_a["nurse"]), session)
+    assert f"started {started:%Y-%m-%d %H:%M}" in shown

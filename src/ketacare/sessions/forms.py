@@ -1,10 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from ketacare.clinical.monitoring import PregnancyStatus
 from ketacare.clinical.routes import Route
 from ketacare.sessions.models import Severity
+
+
+class OwnIds(forms.Form):
+    """The session page holds several forms with the same field names: each form's ids get
+    its own prefix so every label points at its own input (names stay as posted)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
 
 class VersionField(forms.IntegerField):
@@ -114,7 +127,8 @@ class StartSessionForm(VitalsForm):
         return data
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(OwnIds):
+    id_prefix = "discharge"
     version = VersionField()
     alert_and_oriented = forms.BooleanField(required=False, label="Alert and oriented")
     escort_present = forms.BooleanField(required=False, label="Escort present to take them home")
@@ -139,7 +153,8 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class AdverseEventForm(forms.Form):
+class AdverseEventForm(OwnIds):
+    id_prefix = "ae"
     description = forms.CharField(max_length=500, label="Adverse event")
     severity = forms.ChoiceField(choices=[("", "— choose —"), *Severity.choices])
     serious = forms.BooleanField(required=False, label="Serious adverse event (REMS form)")
@@ -150,10 +165,11 @@ class AdverseEventForm(forms.Form):
     )  # fmt: skip
 
 
-class SedationForm(forms.Form):
+class SedationForm(OwnIds):
+    id_prefix = "sedation"
     moaas = forms.TypedChoiceField(
         choices=[("", "— choose —"), *[(n, str(n)) for n in range(5, -1, -1)]],
-        coerce=int, label="MOAA/S (5 = awake, 0 = no response)",
+        coerce=int, label="Sedation score (5 = awake, 0 = no response)",
     )  # fmt: skip
     taken_at_time = forms.TimeField(
         required=False, label="Time (HH:MM)", help_text="Leave empty for now.",
@@ -161,7 +177,8 @@ class SedationForm(forms.Form):
     )  # fmt: skip
 
 
-class DissociationForm(forms.Form):
+class DissociationForm(OwnIds):
+    id_prefix = "cadss"
     """The 23 CADSS items by number (the wording is the licensed form's, clinical.md Q9)."""
 
     taken_at_time = forms.TimeField(
@@ -169,8 +186,8 @@ class DissociationForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
     )  # fmt: skip
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for number in range(1, 24):
             self.fields[f"item_{number}"] = forms.TypedChoiceField(
                 choices=[(n, str(n)) for n in range(5)], coerce=int, initial=0,
@@ -181,16 +198,18 @@ class DissociationForm(forms.Form):
         return [self.cleaned_data[f"item_{n}"] for n in range(1, 24)]
 
 
-class SignForm(forms.Form):
+class SignForm(OwnIds):
+    id_prefix = "sign"
     version = VersionField()
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(OwnIds):
+    id_prefix = "amend"
     section = forms.ChoiceField(
         choices=[("", "— what is corrected —"), ("dose", "Dose"),
                  ("adverse_event", "Adverse event"), ("reading", "Vital-sign reading"),
                  ("assessment", "Sedation or dissociation entry"), ("discharge", "Discharge")],
-        label="Correct",
+        label="What is corrected",
     )  # fmt: skip
     target_id = forms.CharField(
         required=False, max_length=40, label="Entry number",

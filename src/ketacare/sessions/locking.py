@@ -10,6 +10,8 @@ versioned: two nurses may record readings side by side.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +27,7 @@ class SessionConflict(ValidationError):
 
 def refuse_if_signed(session: DosingSession) -> None:
     if session.signed_at is not None:
-        signed = timezone.localtime(session.signed_at)
+        signed = timezone.localtime(session.signed_at, ZoneInfo(session.clinic.time_zone))
         by = session.signed_by.full_name or session.signed_by.email if session.signed_by else ""
         raise SessionConflict(
             {

@@ -20,6 +20,7 @@ from ketacare.audit.services import record
 from ketacare.clinical import monitoring
 from ketacare.clinical.monitoring import MOAAS_FULLY_ALERT
 from ketacare.clinical.run_sheet import PlannedAssessment, assessment_schedule
+from ketacare.clinical.schedule_coverage import missing_checks
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.services import record_scale
 from ketacare.patients.gate import get_for
@@ -91,23 +92,21 @@ def planned_assessments(session: DosingSession) -> tuple[PlannedAssessment, ...]
 
 
 def assessments_due(session: DosingSession) -> list[PlannedAssessment]:
-    """Planned assessments not yet covered by an entry of their kind at or after their minute
-    (a reading's MOAA/S counts as a sedation entry), earliest first."""
-    done: dict[str, list[int]] = {AssessmentKind.SEDATION: [], AssessmentKind.DISSOCIATION: []}
+    """Planned assessments with no entry of their kind, earliest first. An entry covers the
+    planned minute nearest to it, as a vital-sign reading covers its check (no tolerance
+    window is invented); a reading's MOAA/S counts as a sedation entry."""
+    taken: dict[str, list[int]] = {AssessmentKind.SEDATION: [], AssessmentKind.DISSOCIATION: []}
     for a in session.assessments.all():
-        done[a.kind].append(a.minute)
-    done[AssessmentKind.SEDATION] += [
+        taken[a.kind].append(a.minute)
+    taken[AssessmentKind.SEDATION] += [
         r.minute for r in session.readings.all() if r.moaas is not None
     ]
-    due = []
-    for planned in planned_assessments(session):
-        taken = done[planned.kind]
-        # an entry up to 5 min early covers the planned minute (checks are rarely on the dot)
-        if not any(m >= planned.minute - 5 for m in taken):
-            due.append(planned)
-        else:
-            taken.remove(min(m for m in taken if m >= planned.minute - 5))
-    return due
+    planned = planned_assessments(session)
+    missing = {
+        kind: set(missing_checks([p.minute for p in planned if p.kind == kind], minutes))
+        for kind, minutes in taken.items()
+    }
+    return [p for p in planned if p.minute in missing[p.kind]]
 
 
 @transaction.atomic
