@@ -8,6 +8,7 @@ headings of the classification, not codes a clinician records.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +21,13 @@ RELEASE = "ICD-10-CM, April 2026 release (CDC/NCHS)"
 def _code_set() -> ModuleType:
     # Loading the tables takes ~1.5 s: only when a diagnosis is first checked or shown,
     # not on every start of the CLI.
-    return importlib.import_module("simple_icd_10_cm")
+    module = importlib.import_module("simple_icd_10_cm")
+    # Its ~600,000 objects live as long as the process; left to the collector, every full
+    # collection walked them all: a 0.3-0.8 s pause in whichever request triggered it
+    # (bench/clinic_scale.py, docs/performance.md). Frozen, the collector skips them.
+    gc.collect()
+    gc.freeze()
+    return module
 
 
 def is_diagnosis_code(code: str) -> bool:
