@@ -193,6 +193,10 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
             "starts_at": f"{timezone.localdate() + timedelta(days=40)}T10:00",
         },
     )
+    client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", {"instrument": "gad7", "every_days": "14",
+               "first_due_on": str(timezone.localdate() + timedelta(days=1))})  # fmt: skip
+    from ketacare.questionnaires.models import QuestionnaireSchedule
+
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -219,6 +223,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "document_id": ConsentDocument.objects.filter(clinic=clinic).first().public_id,
         "appointment_id": Appointment.objects.get(patient=patient).public_id,
         "referral_id": Referral.objects.get(clinic=clinic).public_id,
+        "schedule_id": QuestionnaireSchedule.objects.get(patient=patient).public_id,
         "clinic_slug": clinic.slug,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
@@ -231,7 +236,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "medication_id", "allergy_id",
-                "counselling_id", "appointment_id", "referral_id")  # fmt: skip
+                "counselling_id", "appointment_id", "referral_id", "schedule_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
     "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",

@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     CALENDAR_VIEW = "calendar.view", "See the clinic calendar"
     APPOINTMENT_BOOK = "appointment.book", "Book, move and cancel appointments"
     OWN_APPOINTMENTS = "appointment.own", "Subscribe to one's own appointments"
+    QUESTIONNAIRE_SCHEDULE = "questionnaire.schedule", "Schedule a patient's questionnaires"
     CALENDAR_SETUP = "calendar.setup", "Set rooms, opening hours and closed days"
     CONTROLLED_VIEW = "controlled.view", "See the controlled-substance log"
     CONTROLLED_RECORD = "controlled.record", "Record in the controlled-substance log"
@@ -123,6 +124,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PLAN_CREATE,
             Action.MONITORING_LIMITS_SET,
             Action.MEDICATION_RECORD,
+            Action.QUESTIONNAIRE_SCHEDULE,
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
             Action.COUNSELLING_NOTES,
@@ -143,6 +145,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             # therapist, front desk and admin may read sessions but not attest them.
             Action.SESSION_SIGN,
             Action.MEDICATION_RECORD,
+            Action.QUESTIONNAIRE_SCHEDULE,
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
             *_CONSENT_WITNESSES,

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ketacare.consent",
     "ketacare.referrals",
     "ketacare.education",
+    "ketacare.questionnaires",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",
@@ -267,6 +268,10 @@ RATE_LIMIT_PUBLIC_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PUBLIC_PER_MINUTE"
 # Public referral and consultation forms: submissions per client address per hour (a
 # referring practice behind one address sends a few a day; a bot sends hundreds).
 RATE_LIMIT_REFERRALS_PER_HOUR = int(os.environ.get("RATE_LIMIT_REFERRALS_PER_HOUR", "20"))
+# Opening or sending one-time questionnaire links, per client address and hour.
+RATE_LIMIT_LINKS_PER_HOUR = int(os.environ.get("RATE_LIMIT_LINKS_PER_HOUR", "30"))
+# Where emailed links point (reminders are sent by the worker, outside any request).
+KETACARE_BASE_URL = os.environ.get("KETACARE_BASE_URL", "http://127.0.0.1:8000")
 # The counters live in the cache: one file cache per machine in production, shared by every
 # gunicorn worker; memory in development and tests.
 CACHES = {

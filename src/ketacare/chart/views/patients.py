@@ -29,6 +29,7 @@ from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.patients.registration_checks import WARNING_KEYS, NeedsConfirmation
+from ketacare.questionnaires.services import due_now
 from ketacare.referrals.services import referrals_of
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
@@ -179,6 +180,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "crisis": own_open_suicidality_alert(actor, patient),
         "consents": topic_rows(patient) if role_can(actor.role, Action.CONSENT_VIEW) else None,
         "referrals": referrals_of(actor, patient),
+        "questionnaires_due": due_now(actor, patient),
     }
     return render(request, "patients/chart.html", context)
 
