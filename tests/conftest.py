@@ -114,10 +114,18 @@ def sign_consents(patient, witness=None, topics=None):  # type: ignore[no-untype
 
 
 @pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
+def world(db):  # type: ignore[no-untyped-def]
+    """Two clinics, with the test's clock in clinic A's time zone: "today" in a test is the
+    clinic's day, as it is on the clinic's pages (between midnight UTC and midnight in New
+    York the two dates differ, and tests that mixed them failed at that hour only)."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
     clinic_a, users_a, patient_a = make_clinic_world("a", "Alice")
     clinic_b, users_b, patient_b = make_clinic_world("b", "Bruno")
-    return World(clinic_a, clinic_b, users_a, users_b, patient_a, patient_b)
+    with timezone.override(ZoneInfo(clinic_a.time_zone)):
+        yield World(clinic_a, clinic_b, users_a, users_b, patient_a, patient_b)
 
 
 @pytest.fixture
