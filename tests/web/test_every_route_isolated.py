@@ -193,8 +193,9 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
             "starts_at": f"{timezone.localdate() + timedelta(days=40)}T10:00",
         },
     )
-    client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", {"instrument": "gad7", "every_days": "14",
-               "first_due_on": str(timezone.localdate() + timedelta(days=1))})  # fmt: skip
+    weekly = {"instrument": "gad7", "every_days": "14",
+              "first_due_on": str(timezone.localdate() + timedelta(days=1))}  # fmt: skip
+    client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", weekly)
     from ketacare.questionnaires.models import QuestionnaireSchedule
 
     token, _ = ApiToken.issue(users["nurse"])
