@@ -93,7 +93,10 @@ def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> No
     """Every entered date, by page or API: outside the core's plausible range it is a
     ValidationError on `field` (a 422 naming the field, never an overflow later)."""
     if isinstance(value, datetime):
-        day = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        try:
+            day = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        except OverflowError:  # year 1 at midnight UTC is year 0 west of Greenwich
+            day = value.date()
     else:
         day = value
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from ketacare.measures.models import ScaleResponse
 
@@ -37,7 +39,9 @@ def test_a_scale_time_without_an_offset_is_taken_as_the_clinics_time(world, clie
     body = {"instrument": "phq9", "answers": PHQ9, "taken_at": "2026-01-05T09:30:00",
             "backdate_reason": "paper form from intake"}  # fmt: skip
     assert post_json(client, url, body).status_code == 201
-    assert ScaleResponse.objects.get().taken_at.isoformat().startswith("2026-01-05T09:30:00")
+    taken_at = ScaleResponse.objects.get().taken_at
+    clinic_time = timezone.localtime(taken_at, ZoneInfo(world.clinic_a.time_zone))
+    assert clinic_time.isoformat().startswith("2026-01-05T09:30:00")
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
