@@ -204,3 +204,32 @@ def test_the_real_worker_sends_a_reminder_scheduled_before_it_started(transactio
     assert len(mail.outbox) == 1 and LINK.search(mail.outbox[0].body)
     assert main(["worker", "--batch"]) == 0
     assert len(mail.outbox) == 1  # sent once, whatever runs the worker again
+
+
+def test_a_suicidality_answer_emails_the_clinics_on_call_address_without_naming_anyone(
+    world, client_as, django_capture_on_commit_callbacks
+):
+    admin = client_as(world.users_a["clinic_admin"])
+    body = {"name": "Clinic A", "time_zone": world.clinic_a.time_zone, "licensed_states": ["NY"],
+            "on_call_email": "oncall@a.example"}  # fmt: skip
+    assert admin.post(reverse("clinic-settings"), body).status_code == 302
+    bad = admin.post(reverse("clinic-settings"), {**body, "on_call_email": "not an address"})
+    assert bad.status_code == 422
+    url = reverse("scale-record", args=[world.patient_a.public_id, "phq9"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(world.users_a["patient"]).post(url, _answers([1] * 8 + [3]))
+    assert run_background_tasks() == 1
+    (email,) = mail.outbox
+    assert email.to == ["oncall@a.example"]
+    assert f"/patients/{world.patient_a.public_id}/" in email.body
+    assert world.patient_a.last_name not in email.body and "item 9" not in email.body
+
+
+def test_without_an_on_call_address_the_alert_stays_on_the_dashboard_only(
+    world, client_as, django_capture_on_commit_callbacks
+):
+    url = reverse("scale-record", args=[world.patient_a.public_id, "phq9"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(world.users_a["patient"]).post(url, _answers([1] * 8 + [3]))
+    assert run_background_tasks() == 1 and mail.outbox == []
+    assert SafetyAlert.objects.filter(patient=world.patient_a).exists()

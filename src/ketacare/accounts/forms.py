@@ -58,6 +58,10 @@ class ClinicForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Where the clinic may treat patients.",
     )
+    on_call_email = forms.EmailField(
+        required=False, label="On-call email",
+        help_text="A suicidality alert is emailed here at once, as well as shown on Today.",
+    )  # fmt: skip
 
 
 # Label, unit and the direction that is stricter, for each limit a clinic may tighten.

@@ -40,6 +40,10 @@ class Clinic(models.Model):
         validators=[validate_state_codes],
         help_text="US states (two-letter codes) where the clinic is licensed to treat.",
     )
+    on_call_email = models.EmailField(
+        blank=True,
+        help_text="Where a suicidality alert is emailed at once (besides the dashboard).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

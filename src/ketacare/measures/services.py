@@ -42,6 +42,13 @@ def _alert_reason(response: ScaleResponse) -> str:
     return f"{response.get_instrument_display()} raised a suicidality flag"
 
 
+def _tell_on_call(alert: SafetyAlert) -> None:
+    """The on-call email goes by the worker once the alert is saved (it survives a restart)."""
+    from ketacare.measures.tasks import notify_on_call
+
+    transaction.on_commit(lambda: notify_on_call.enqueue(alert.pk))
+
+
 def current_responses(actor: Actor, patient: Patient) -> QuerySet[ScaleResponse]:
     """The responses in force (not corrected by a later amendment) that the actor may see,
     for a patient already read through the gate."""
@@ -107,6 +114,7 @@ def _save(
             clinic=patient.clinic, patient=patient, kind=SUICIDALITY,
             reason=_alert_reason(response), source=response,
         )  # fmt: skip
+        _tell_on_call(alert)
     record(actor, "create", "scale_response", response.public_id, patient_id=patient.public_id,
            detail={"instrument": scale.key, "total": result.total, "flags": list(result.flags),
                    "alert": str(alert.public_id) if alert else None,

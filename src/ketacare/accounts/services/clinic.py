@@ -52,6 +52,7 @@ class ClinicDetails:
     address: str
     time_zone: str
     licensed_states: list[str]
+    on_call_email: str = ""
 
 
 @transaction.atomic

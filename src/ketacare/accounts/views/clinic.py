@@ -27,7 +27,10 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     require(actor, Action.STAFF_MANAGE)
     clinic = actor.clinic
     assert clinic is not None
-    initial = {f: getattr(clinic, f) for f in ("name", "address", "time_zone", "licensed_states")}
+    initial = {
+        f: getattr(clinic, f)
+        for f in ("name", "address", "time_zone", "licensed_states", "on_call_email")
+    }
     form = ClinicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
