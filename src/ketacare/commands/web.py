@@ -74,8 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """The background-task worker (forecasts, reminders): runs until SIGTERM or Ctrl-C; --batch drains
-    the queue and exits."""
+    """The background-task worker (forecasts, reminders): runs until SIGTERM or Ctrl-C;
+    --batch drains the queue and exits."""
     setup_django()
     argv = ["db_worker", "--no-reload", "--interval", str(args.interval)]
     return call(*argv, *(["--batch", "--no-startup-delay"] if args.batch else []))
@@ -203,7 +203,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, help="gunicorn workers in production (default 2n+1)")
     p.set_defaults(func=cmd_serve)
 
-    p = subparsers.add_parser("worker", help="run background tasks (forecasts, questionnaire reminders, on-call emails)")
+    p = subparsers.add_parser(
+        "worker", help="run background tasks (forecasts, questionnaire reminders, on-call emails)"
+    )
     p.add_argument("--interval", type=float, default=0.5, help="seconds between queue polls")
     p.add_argument("--batch", action="store_true", help="drain the queue, then exit")
     p.set_defaults(func=cmd_worker)
