@@ -1,0 +1,125 @@
+"""A clinic day in a browser, role by role, on the demo clinic: a referral arrives, front desk
+accepts it and books a consultation, the prescriber screens the patient, has the consent
+signed on the tablet and plans esketamine, the nurse meets a blood-pressure hold and then runs
+the session (device log, discharge, signature), the therapist writes the integration note,
+and Today shows each step as it happens."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import PASSWORD, log_in
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def demo_staff(transactional_db):  # type: ignore[no-untyped-def]
+    from ketacare.accounts.models import User
+    from ketacare.demo import DEMO_USERS, load_demo
+
+    load_demo(patients=3)
+    for email in DEMO_USERS.values():
+        user = User.objects.get(email=email)
+        user.set_password(PASSWORD)
+        user.save()
+    return {role: email for role, email in DEMO_USERS.items()}
+
+
+def as_role(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    log_in(page, base, email, PASSWORD)
+
+
+def send_referral(browser: Browser, base: str) -> str:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/c/riverside/refer/")
+    page.get_by_label("Referring provider's name").fill("Dr. Lee Okafor")
+    page.get_by_label("Referring provider's NPI").fill("1234567893")
+    page.get_by_label("Practice").fill("Hudson Valley Psychiatry")
+    page.get_by_label("Your phone").fill("(555) 014-2200")
+    page.get_by_label("Patient's first name").fill("Morgan")
+    page.get_by_label("Patient's last name").fill("Delacroix")
+    page.get_by_label("Patient's date of birth").fill("1979-06-21")
+    page.get_by_label("Patient's phone").fill("(555) 016-3300")
+    page.get_by_label("Patient's state of residence").select_option("NY")
+    page.get_by_label("Diagnoses (ICD-10-CM)").fill("F33.2")
+    page.get_by_label("Reason for referral").fill("No remission after two adequate trials.")
+    page.get_by_role("button", name="Send referral").click()
+    reference = page.get_by_test_id("reference")
+    expect(reference).to_have_text(re.compile(r"^REF-"))
+    text = reference.inner_text()
+    context.close()
+    return text
+
+
+def front_desk_accepts_and_books(page: Page, base: str, reference: str) -> str:
+    page.goto(f"{base}/referrals/")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name="Accept and register").click()
+    page.get_by_label("MRN").fill("RKC-7001")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Weight (kg)").fill("71.5")
+    page.get_by_role("button", name="Register patient and accept").click()
+    expect(page.get_by_test_id("patient-name")).to_have_text("Morgan Delacroix")
+    chart_url = page.url
+    page.get_by_role("link", name="Book", exact=True).click()
+    page.get_by_label("Kind").select_option("consultation")
+    page.get_by_label("Starts").fill(next_weekday_at_ten())
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_role("button", name="Book").click()
+    page.goto(chart_url)
+    expect(page.get_by_test_id("banner-appointment")).to_contain_text("consultation")
+    return chart_url
+
+
+def next_weekday_at_ten() -> str:
+    """A datetime-local value within the demo clinic's hours: the next weekday, 10:00."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    day = timezone.localtime(timezone.now(), ZoneInfo("America/New_York")).date()
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return f"{day.isoformat()}T10:00"
+
+
+def prescriber_screens_and_consents(page: Page, chart_url: str) -> None:
+    page.goto(chart_url)
+    page.get_by_role("link", name="New screening").click()
+    page.get_by_label("major depressive disorder").check()
+    page.get_by_label("Adequate antidepressant trials that failed").fill("2")
+    page.get_by_label("Systolic BP (mmHg)").fill("124")
+    page.get_by_label("Diastolic BP (mmHg)").fill("78")
+    page.get_by_role("button", name="Assess").click()
+    expect(page.get_by_test_id("route-esketamine")).to_contain_text("eligible")
+    page.goto(chart_url)
+    page.get_by_role("link", name="Consent: sign or withdraw").click()
+    page.get_by_test_id("consent-esketamine").get_by_role("link", name="Sign on the tablet").click()
+    page.get_by_label("I have read this form").check()
+    page.get_by_label("Type your full name to sign").fill("Morgan Delacroix")
+    page.get_by_role("button", name="Sign").click()
+    expect(page.get_by_test_id("consent-esketamine")).to_contain_text("Signed")
+
+
+def test_a_clinic_day_from_referral_to_integration_note(
+    page: Page, browser: Browser, live_server, demo_staff, shots
+):
+    base = live_server.url
+    reference = send_referral(browser, base)
+
+    as_role(page, base, demo_staff["front_desk"])
+    page.goto(f"{base}/today/")
+    expect(page.get_by_test_id("today-referrals")).to_be_visible()
+    chart_url = front_desk_accepts_and_books(page, base, reference)
+
+    as_role(page, base, demo_staff["prescriber"])
+    prescriber_screens_and_consents(page, chart_url)
