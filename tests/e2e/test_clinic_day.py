@@ -110,6 +110,111 @@ def prescriber_screens_and_consents(page: Page, chart_url: str) -> None:
     expect(page.get_by_test_id("consent-esketamine")).to_contain_text("Signed")
 
 
+def prescriber_plans_esketamine(page: Page, chart_url: str) -> None:
+    page.goto(chart_url)
+    page.get_by_role("link", name="New plan").click()
+    page.get_by_label("Protocol").select_option("esketamine-trd")
+    page.get_by_label("Fixed dose (mg)").fill("56")
+    page.get_by_role("button", name="Generate schedule").click()
+    expect(page.get_by_test_id("plan-schedule")).to_be_visible()
+
+
+def nurse_meets_a_hold_then_starts(page: Page, chart_url: str, shots) -> str:  # type: ignore[no-untyped-def]
+    page.goto(chart_url)
+    page.get_by_role("link", name="Start a session").click()
+    page.get_by_label("Route").select_option("esketamine")
+    page.get_by_label("Dose (mg)", exact=True).fill("56")
+    page.get_by_label("Systolic (mmHg)").fill("186")
+    page.get_by_label("Diastolic (mmHg)").fill("104")
+    page.get_by_label("SpO2 (%)").fill("98")
+    page.get_by_label("Respiration rate (/min)").fill("14")
+    page.get_by_label("Pregnancy").select_option("not pregnant")
+    page.get_by_role("button", name="Check and start").click()
+    expect(page.locator("main")).to_contain_text("186/104")  # held: the reason on the page
+    expect(page.get_by_test_id("session-status")).to_have_count(0)
+    page.screenshot(path=str(shots / "clinic-day-bp-hold-desktop.png"), full_page=True)
+    page.get_by_label("Systolic (mmHg)").fill("128")
+    page.get_by_label("Diastolic (mmHg)").fill("80")
+    page.get_by_role("button", name="Check and start").click()
+    expect(page.get_by_test_id("session-status")).to_have_text("In progress")
+    return page.url
+
+
+def the_clock_moves_on(session_url: str, minutes: int) -> str:
+    """The session began `minutes` ago (the test cannot wait two hours); returns a function
+    of minutes after the start -> HH:MM on the clinic's clock."""
+    from django.utils import timezone
+
+    from ketacare.sessions.models import DosingSession
+
+    public_id = session_url.rstrip("/").rsplit("/", 1)[-1]
+    DosingSession.objects.filter(public_id=public_id).update(
+        started_at=timezone.now() - timedelta(minutes=minutes)
+    )
+    return public_id
+
+
+def clock(public_id: str, minutes_after_start: int) -> str:
+    from zoneinfo import ZoneInfo
+
+    from ketacare.sessions.models import DosingSession
+
+    s = DosingSession.objects.select_related("clinic").get(public_id=public_id)
+    at = s.started_at + timedelta(minutes=minutes_after_start)
+    return at.astimezone(ZoneInfo(s.clinic.time_zone)).strftime("%H:%M")
+
+
+def nurse_runs_and_signs(page: Page, session_url: str) -> None:
+    sid = the_clock_moves_on(session_url, 130)
+    page.goto(session_url)
+    page.get_by_test_id("record-dose").click()
+    page.get_by_label("Lot (from the controlled-substance log)").select_option(index=1)
+    page.get_by_label("Started (HH:MM)").fill(clock(sid, 3))
+    page.get_by_label("Stopped (HH:MM)").fill(clock(sid, 8))
+    page.get_by_label("Device 1 (HH:MM)").fill(clock(sid, 3))
+    page.get_by_label("Device 2 (HH:MM)").fill(clock(sid, 8))
+    page.get_by_role("button", name="Record the dose").click()
+    expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
+    vitals = page.get_by_test_id("vitals-form")
+    vitals.get_by_label("Systolic (mmHg)").fill("146")
+    vitals.get_by_label("Diastolic (mmHg)").fill("90")
+    vitals.get_by_label("Time taken").fill(clock(sid, 41))
+    vitals.get_by_role("button", name="Record reading").click()
+    expect(page.get_by_test_id("readings")).to_contain_text("146/90")
+    vitals = page.get_by_test_id("vitals-form")
+    vitals.get_by_label("Systolic (mmHg)").fill("128")
+    vitals.get_by_label("Diastolic (mmHg)").fill("82")
+    vitals.get_by_label("Heart rate (/min)").fill("74")
+    vitals.get_by_label("SpO2 (%)").fill("98")
+    vitals.get_by_label("Respiration rate (/min)").fill("14")
+    vitals.get_by_label("MOAA/S").select_option("5")
+    vitals.get_by_role("button", name="Record reading").click()
+    expect(page.get_by_test_id("readings").locator("tr")).to_have_count(2)
+    page.get_by_label("Alert and oriented").check()
+    page.get_by_label("Escort present").check()
+    page.get_by_label("Clinician judges stable").check()
+    page.get_by_role("button", name="Check and discharge").click()
+    expect(page.get_by_test_id("session-status")).to_have_text("Discharged")
+    page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
+    expect(page.get_by_test_id("signed")).to_contain_text("locked")
+
+
+def therapist_writes_the_integration_note(page: Page, chart_url: str) -> None:
+    patient_id = chart_url.rstrip("/").rsplit("/", 1)[-1]
+    page.goto(chart_url.replace(f"/patients/{patient_id}", f"/patients/{patient_id}/counselling"))
+    page.get_by_label("Kind").select_option("integration")
+    page.get_by_label("Dosing session it prepares or follows").select_option(index=1)
+    page.get_by_label("Minutes").fill("45")
+    page.get_by_role("textbox", name="Note").fill(
+        "Processed the dissociative experience; felt safe; sleep better."
+    )
+    page.get_by_label("Sign now").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("signed")
+    page.get_by_role("link", name="read").first.click()
+    expect(page.locator("main")).to_contain_text("Processed the dissociative experience")
+
+
 def test_a_clinic_day_from_referral_to_integration_note(
     page: Page, browser: Browser, live_server, demo_staff, shots
 ):
@@ -123,3 +228,15 @@ def test_a_clinic_day_from_referral_to_integration_note(
 
     as_role(page, base, demo_staff["prescriber"])
     prescriber_screens_and_consents(page, chart_url)
+    prescriber_plans_esketamine(page, chart_url)
+
+    as_role(page, base, demo_staff["nurse"])
+    session_url = nurse_meets_a_hold_then_starts(page, chart_url, shots)
+    page.goto(f"{base}/today/")
+    expect(page.get_by_test_id("today-sessions")).to_contain_text("Morgan Delacroix")
+    nurse_runs_and_signs(page, session_url)
+    page.goto(f"{base}/today/")
+    page.screenshot(path=str(shots / "clinic-day-today-desktop.png"), full_page=True)
+
+    as_role(page, base, demo_staff["therapist"])
+    therapist_writes_the_integration_note(page, chart_url)
