@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.axe_guard import AxeGuard
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
 
@@ -31,6 +33,18 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
         # Keep Chromium off the network except loopback (both EXCLUDEs are needed).
         "args": ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"],
     }
+
+
+@pytest.fixture(autouse=True)
+def axe_guard(monkeypatch):  # type: ignore[no-untyped-def]
+    """axe-core checks every page state each browser test reaches (tests/e2e/axe_guard.py),
+    in every context, whether pytest-playwright's fixtures or browser.new_context made it;
+    any violation fails the test at teardown."""
+    guard = AxeGuard()
+    guard.install(monkeypatch)
+    yield guard
+    if guard.violations:
+        pytest.fail(guard.report(), pytrace=False)
 
 
 @pytest.fixture
