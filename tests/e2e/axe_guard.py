@@ -24,6 +24,52 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Error, Locator, Page
 
 AXE = Axe()
+# What Playwright says when the page went away under the check.
+GONE = ("Execution context was destroyed", "Target page, context or browser has been closed")
+# Two checks axe-core leaves to a human, in the same report:
+# - an aria-describedby (or -labelledby, -controls, label for) naming an id the page lacks:
+#   axe passes it as long as one of the ids exists, and a screen reader then reads nothing;
+# - a text field's border under 3:1 against what surrounds it (WCAG 1.4.11): axe checks text.
+PAGE_CHECKS = """() => {
+  const found = [];
+  const path = (el) => el.id ? '#' + el.id : el.tagName.toLowerCase()
+    + (el.name ? `[name="${el.name}"]` : '');
+  for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) found.push({rule: 'idref-exists', target: path(el),
+          html: el.outerHTML.slice(0, 200), summary: `${attr} names "${id}": no element has it`,
+          help: 'Every id an attribute points to must exist',
+          helpUrl: 'https://www.w3.org/WAI/WCAG22/Techniques/failures/F111'});
+      }
+    }
+  }
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => v / 255)
+    .map((v) => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const c = rgb(getComputedStyle(p).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])'
+    + ':not([type=submit]):not([type=button]), select, textarea';
+  for (const el of document.querySelectorAll(fields)) {
+    const style = getComputedStyle(el);
+    if (!el.getClientRects().length || style.visibility === 'hidden') continue;
+    const [a, b] = [lum(rgb(style.borderTopColor)), lum(behind(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 3) found.push({rule: 'input-border-contrast', target: path(el),
+      html: el.outerHTML.slice(0, 200),
+      summary: `border ${style.borderTopColor} is ${ratio.toFixed(2)}:1 against its background`,
+      help: "A form field's border needs 3:1 contrast against its surroundings",
+      helpUrl: 'https://www.w3.org/WAI/WCAG22/Understanding/non-text-contrast.html'});
+  }
+  return found;
+}"""
 # Actions that may navigate, submit or trigger an htmx swap. Typing (fill) is left out: the
 # state it leads to is checked before the click or key press that sends it.
 ACTIONS: dict[type, tuple[str, ...]] = {
@@ -81,6 +127,18 @@ class AxeGuard:
         self.checked_states += 1
         found = [
             Violation(
+                rule=f["rule"],
+                impact="serious",
+                help=f["help"],
+                help_url=f["helpUrl"],
+                url=page.url,
+                target=f["target"],
+                html=f["html"],
+                summary=f["summary"],
+            )
+            for f in page.evaluate(PAGE_CHECKS)
+        ] + [
+            Violation(
                 rule=v["id"],
                 impact=v.get("impact") or "",
                 help=v["help"],
@@ -97,14 +155,16 @@ class AxeGuard:
         return found
 
     def check_quietly(self, page: Page) -> None:
-        """The check before an action: a page that is closed or crashed has nothing to check
-        (the test itself reports that)."""
+        """The check before an action. A page that closed or navigated away meanwhile has
+        nothing left to check (the test reports what matters); any other error is raised:
+        a checker that fails silently would pass every page."""
         try:
             if not page.is_closed():
                 page.wait_for_load_state("load")  # a navigation the last click started
                 self.check(page)
-        except Error:
-            pass
+        except Error as error:
+            if not (page.is_closed() or any(m in error.message for m in GONE)):
+                raise
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Check the page before every action that may leave it or change it, and each page

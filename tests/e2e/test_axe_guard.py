@@ -43,3 +43,29 @@ def test_the_page_a_test_ends_on_is_checked_when_its_context_closes(new_context,
     page.context.close()
     assert [v.rule for v in axe_guard.violations] == ["label"]
     axe_guard.violations.clear()
+
+
+def test_a_description_that_names_a_missing_id_is_reported(page: Page, axe_guard):
+    page.set_content(
+        BROKEN.replace(
+            '<input type="text" name="dose">',
+            '<label for="d">Dose</label><input id="d" name="dose" aria-describedby="d_helptext">',
+        )
+    )
+    found = axe_guard.check(page)
+    assert [(v.rule, v.target) for v in found] == [("idref-exists", "#d")]
+    assert 'aria-describedby names "d_helptext"' in found[0].summary
+    axe_guard.violations.clear()
+
+
+def test_a_faint_input_border_is_reported_with_its_contrast(page: Page, axe_guard):
+    page.set_content(
+        BROKEN.replace(
+            '<input type="text" name="dose">',
+            '<label for="d">Dose</label><input id="d" style="border:1px solid #b8c2cc">',
+        )
+    )
+    found = axe_guard.check(page)
+    assert [(v.rule, v.target) for v in found] == [("input-border-contrast", "#d")]
+    assert "1.81:1" in found[0].summary
+    axe_guard.violations.clear()
