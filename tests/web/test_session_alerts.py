@@ -36,7 +36,7 @@ def test_an_alert_is_a_red_box_with_the_limit_and_what_to_do_next(world, client_
         nurse, systolic_mmhg="188", diastolic_mmhg="96", spo2_percent="97", moaas="5"
     )
     flashed = nurse.get(reverse("session-detail", args=[session.public_id])).content.decode()
-    assert '<li class="error" role="alert">' in flashed
+    assert '<li class="error"><span role="alert">' in flashed
     box = flashed.split('data-testid="session-alerts"', 1)[1].split("</section>", 1)[0]
     assert 'class="card session-alerts" role="alert"' in flashed
     assert "BP 188/96: systolic 188 above 180 mmHg (hold limit 180/100)" in box
