@@ -29,4 +29,3 @@ def test_tab_reaches_a_skip_link_to_the_main_content_and_focus_is_drawn(page: Pa
     expect(page.get_by_label("Email")).to_be_focused()
     ring = page.evaluate(FOCUS_RING)
     assert ring["style"] == "solid" and ring["width"] >= 2, ring
-
