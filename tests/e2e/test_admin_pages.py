@@ -28,6 +28,8 @@ def test_admin_searches_patients_reads_the_audit_log_and_manages_users(
     load_demo(patients=12)
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, admin.email, PASSWORD)
+    expect(page.get_by_test_id("today")).to_be_visible()  # staff land on the clinic's day
+    page.get_by_role("link", name="Patients", exact=True).click()
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
     rows = page.locator("#patient-rows tr")
     expect(rows).to_have_count(12)

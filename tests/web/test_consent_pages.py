@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from ketacare.consent.models import ConsentDocument, ConsentSignature, ConsentWithdrawal
-from ketacare.consent.services import latest_versions
+from ketacare.consent.services import clinic_today, latest_versions
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
 from ketacare.treatment.models import TreatmentPlan
@@ -20,6 +19,11 @@ pytestmark = pytest.mark.django_db
 SESSION = {"route": "iv", "dose_mg_per_kg": "0.5", "infusion_minutes": "40",
            "systolic_mmhg": "124", "diastolic_mmhg": "78", "spo2_percent": "98",
            "pregnancy": "not pregnant"}  # fmt: skip
+
+
+def day(world):  # type: ignore[no-untyped-def]
+    """The clinic's date, which versions take effect by (not the test machine's UTC date)."""
+    return clinic_today(world.clinic_a)
 
 
 def newcomer(world) -> Patient:  # type: ignore[no-untyped-def]
@@ -40,7 +44,7 @@ def sign_body(world, name: str, topic: str = "iv", **extra: str) -> dict[str, st
 def test_the_admin_publishes_a_version_and_the_list_shows_it(world, client_as):
     admin = client_as(world.users_a["clinic_admin"])
     body = {"topic": "iv", "title": "IV consent", "body": "Read me.",
-            "effective_on": timezone.localdate().isoformat(), "resign_required": "on"}  # fmt: skip
+            "effective_on": day(world).isoformat(), "resign_required": "on"}  # fmt: skip
     response = admin.post(reverse("consent-publish"), body)
     assert response.status_code == 302
     document = ConsentDocument.objects.get(clinic=world.clinic_a, topic="iv", version=2)
@@ -55,7 +59,7 @@ def test_the_admin_publishes_a_version_and_the_list_shows_it(world, client_as):
 def test_a_version_dated_in_the_past_is_refused_on_the_page(world, client_as):
     admin = client_as(world.users_a["clinic_admin"])
     body = {"topic": "iv", "title": "t", "body": "b",
-            "effective_on": (timezone.localdate() - timedelta(days=3)).isoformat()}  # fmt: skip
+            "effective_on": (day(world) - timedelta(days=3)).isoformat()}  # fmt: skip
     response = admin.post(reverse("consent-publish"), body)
     assert response.status_code == 422
     assert "takes effect today or later" in response.content.decode()
@@ -90,7 +94,7 @@ def test_a_plan_without_consent_is_refused_on_the_page(world, client_as):
     patient = newcomer(world)
     prescriber = client_as(world.users_a["prescriber"])
     body = {"template": "iv-induction",
-            "start_on": (timezone.localdate() + timedelta(days=2)).isoformat()}  # fmt: skip
+            "start_on": (day(world) + timedelta(days=2)).isoformat()}  # fmt: skip
     refused = prescriber.post(reverse("plan-new", args=[patient.public_id]), body)
     assert refused.status_code == 422
     assert "No signed consent for IV racemic ketamine." in refused.content.decode()
@@ -123,7 +127,7 @@ def test_the_patient_signs_a_new_version_in_the_portal_in_plain_words(world, cli
     patient = world.patient_a
     admin = client_as(world.users_a["clinic_admin"])
     admin.post(reverse("consent-publish"), {"topic": "telehealth", "title": "Video care v2",
-               "body": "New words.", "effective_on": timezone.localdate().isoformat(),
+               "body": "New words.", "effective_on": day(world).isoformat(),
                "resign_required": "on"})  # fmt: skip
     own = client_as(world.users_a["patient"])
     chart = own.get(reverse("patient-chart", args=[patient.public_id])).content.decode()
@@ -176,7 +180,7 @@ def test_a_version_published_while_the_tablet_page_was_open_is_named_on_the_page
     body = sign_body(world, "Nadia New")  # version 1, as the page showed it
     client_as(world.users_a["clinic_admin"]).post(reverse("consent-publish"), {
         "topic": "iv", "title": "v2", "body": "New text.",
-        "effective_on": timezone.localdate().isoformat(), "resign_required": "on"})  # fmt: skip
+        "effective_on": day(world).isoformat(), "resign_required": "on"})  # fmt: skip
     nurse = client_as(world.users_a["nurse"])
     refused = nurse.post(sign_page(patient), body)
     assert refused.status_code == 422

@@ -4,12 +4,9 @@ cancel), the clinic's rooms and hours, and each staff member's private .ics feed
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, timedelta
-from functools import wraps
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -36,28 +33,12 @@ from ketacare.patients.models import Patient
 from ketacare.web.form_use_case import run_on_form
 
 
-def in_clinic_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Times typed and shown in the clinic's own time zone (a 09:00 booking in New York is
-    09:00 there, whatever the server's zone)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        clinic = actor_from_request(request).clinic
-        if clinic is None:
-            return view(request, *args, **kwargs)
-        with timezone.override(ZoneInfo(clinic.time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _booking_form(actor: Actor, data: Any = None, initial: Any = None) -> BookingForm:
     rooms = [(r.pk, r.name) for r in services.rooms(actor)]
     return BookingForm(data, initial=initial, rooms=rooms, staff=services.staff_choices(actor))
 
 
 @login_required
-@in_clinic_time
 def calendar(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     require(actor, Action.CALENDAR_VIEW)
@@ -85,7 +66,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@in_clinic_time
 def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     patient = get_for(actor, Patient, public_id, Action.APPOINTMENT_BOOK)
@@ -100,7 +80,6 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-@in_clinic_time
 def appointment(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     action = Action.APPOINTMENT_BOOK if request.method == "POST" else Action.CALENDAR_VIEW

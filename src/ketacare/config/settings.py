@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "ketacare.api.ratelimit.RateLimitMiddleware",
     "ketacare.accounts.middleware.SessionLifetimeMiddleware",
     "ketacare.accounts.middleware.StaffTOTPMiddleware",
+    "ketacare.web.middleware.ClinicTimeZoneMiddleware",  # after login and second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

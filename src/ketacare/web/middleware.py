@@ -1,13 +1,19 @@
-"""Request ids for tracing and audit, and no caching of pages that may hold PHI."""
+"""Request ids for tracing and audit, no caching of pages that may hold PHI, and the clinic's
+time zone for its users' requests."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+from ketacare.accounts.current import actor_from_request
+from ketacare.accounts.second_factor import second_factor_pending
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -64,3 +70,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """A clinic user's request runs in the clinic's time zone: pages show its clock, forms
+    read typed times as its clock, and timezone.localdate() is its day (a New York clinic's
+    evening is already tomorrow in UTC). The database keeps UTC; this only changes what
+    "local" means while the request is served."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only once the login is complete: the actor is computed once per request and kept,
+        # so it must not be computed before the login or second factor that changes it.
+        if request.user.is_authenticated and not second_factor_pending(request):
+            clinic = actor_from_request(request).clinic
+            if clinic is not None:
+                with timezone.override(ZoneInfo(clinic.time_zone)):
+                    return self.get_response(request)
+        return self.get_response(request)

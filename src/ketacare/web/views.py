@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ketacare.accounts.current import SESSION_CLINIC_KEY, actor_from_request
 from ketacare.accounts.models import Membership
+from ketacare.accounts.roles import Role
 
 
 @login_required
@@ -17,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     if actor.clinic is None:
         return render(request, "web/no_clinic.html", status=403)
-    return redirect("patient-list")  # a patient-role user lands on their own chart from there
+    if actor.role == Role.PATIENT:
+        return redirect("patient-list")  # which opens the patient's own chart
+    return redirect("today")  # staff start on the clinic's day, their role's part first
 
 
 @require_POST

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
@@ -24,11 +21,8 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _day(request: HttpRequest, template: str) -> HttpResponse:
     actor = _actor(request)
-    assert actor.clinic is not None
-    # The clinic's date and clock, not the server's (UTC): a New York clinic's evening is
-    # already tomorrow in UTC, and its 08:00 visit is not at 13:00.
-    with timezone.override(ZoneInfo(actor.clinic.time_zone)):
-        return render(request, template, {"today": today_for(actor)})
+    # In the clinic's date and clock (ClinicTimeZoneMiddleware), not the server's UTC.
+    return render(request, template, {"today": today_for(actor)})
 
 
 @login_required
