@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def write_up(client, patient, **fields):  # type: ignore[no-untyped-def]
-    held = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    # typed as the clinic's clock, as the therapist reads it on the wall
+    clinic_now = timezone.localtime(timezone=ZoneInfo(patient.clinic.time_zone))
+    held = (clinic_now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     body = {"kind": "integration", "held_at": held, "duration_minutes": "50",
             "note": "Processed the imagery of the second infusion.", "sign": ""}  # fmt: skip
     body.update(fields)
