@@ -48,7 +48,8 @@ def test_today_is_the_clinics_date_where_it_differs_from_the_servers(world, clie
     assert f"?day={(clinic_day + timedelta(days=1)).isoformat()}" in page  # the next day
 
 
-def test_outside_a_request_local_time_stays_utc(world, client_as):
+def test_the_clinics_zone_ends_with_the_request(world, client_as):
+    before = timezone.get_current_timezone_name()
     move_clinic(world, "Asia/Tokyo")
     client_as(world.users_a["nurse"]).get(reverse("today"))
-    assert timezone.get_current_timezone_name() == "UTC"
+    assert timezone.get_current_timezone_name() == before != "Asia/Tokyo"

@@ -5,14 +5,12 @@ the same transaction (controlled.administration)."""
 from __future__ import annotations
 
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action
@@ -60,5 +58,5 @@ def record_dose(request: HttpRequest, session_id: UUID) -> HttpResponse:
                     " with its controlled-substance log entry." if lots else "."))  # fmt: skip
                 return redirect("session-detail", session_id=session_id)
     context = {"session": session, "patient": session.patient, "form": form, "lots": lots}
-    with timezone.override(ZoneInfo(session.clinic.time_zone)):  # the times typed in
-        return render(request, "controlled/dose.html", context, status=status)
+    # Times shown and typed in the clinic's zone (ClinicTimeZoneMiddleware).
+    return render(request, "controlled/dose.html", context, status=status)

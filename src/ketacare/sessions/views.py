@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -65,9 +63,8 @@ def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> Ht
     template = "sessions/detail.html"
     if extra.get("partial"):
         template += "#" + str(extra["partial"])
-    # Times on the run sheet are the clinic's, as the nurse types them into its forms.
-    with timezone.override(ZoneInfo(session.clinic.time_zone)):
-        return render(request, template, context, status=status)
+    # Times on the run sheet are the clinic's (ClinicTimeZoneMiddleware), as typed.
+    return render(request, template, context, status=status)
 
 
 def is_htmx(request: HttpRequest) -> bool:
