@@ -43,6 +43,9 @@ def open_session(world, client_as, route: str = "iv"):  # type: ignore[no-untype
     if route == "esketamine":
         del body["dose_mg_per_kg"], body["infusion_minutes"]
         body["dose_mg"] = "56"
+        from ketacare.rems.services import enroll  # the REMS: enrolled before the first dose
+
+        enroll(nurse(world), world.patient_a.public_id, timezone.localdate())
     response = client_as(world.users_a["prescriber"]).post(
         reverse("session-new", args=[world.patient_a.public_id]), body
     )

@@ -84,6 +84,10 @@ API_BODY = {
     "version": 1,
     "section": "dose",
     "correction": "x",
+    # the esketamine REMS: an enrollment, a form marked submitted
+    "enrolled_on": "2026-01-05",
+    "submitted_on": "2026-01-05",
+    "submitted_via": "fax",
 }
 # Where two resources name the same field differently (an appointment's kind is a visit,
 # a counselling session's is its purpose), the route's own values.

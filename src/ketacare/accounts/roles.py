@@ -66,11 +66,17 @@ class Action(models.TextChoices):
     CONSENT_SIGN_OWN = "consent.sign_own", "Sign or withdraw one's own consent"
     REFERRAL_VIEW = "referral.view", "See referrals and consultation requests"
     REFERRAL_TRIAGE = "referral.triage", "Accept, decline or query a referral"
+    REMS_VIEW = "rems.view", "See REMS enrollment and monitoring forms"
+    REMS_RECORD = "rems.record", "Enroll patients in the REMS and complete and submit its forms"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
 # the treatment; front desk and the admin role are not.
 _CONSENT_WITNESSES = (Action.CONSENT_VIEW, Action.CONSENT_WITNESS)
+
+# The Spravato REMS paperwork (enrollment, monitoring forms) is the clinicians' who run the
+# session: the form carries its clinical observations (S10, S11).
+_REMS = (Action.REMS_VIEW, Action.REMS_RECORD)
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
@@ -130,6 +136,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.COUNSELLING_NOTES,
             *_CONSENT_WITNESSES,
             Action.REFERRAL_VIEW,  # reads what comes in; front desk decides
+            *_REMS,
             *_CARE_TEAM,
         }
     ),
@@ -149,6 +156,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTROLLED_VIEW,
             Action.CONTROLLED_RECORD,
             *_CONSENT_WITNESSES,
+            *_REMS,
             *_CARE_TEAM,
         }
     ),

@@ -1,7 +1,8 @@
 """What the clinic needs today, from every app, for one actor: the day's visits with each
 dosing session's state, sessions under way, open safety alerts, referrals waiting, count
-discrepancies, unsigned counselling notes. Each part only for the roles that may see it;
-each list is bounded and every list of names is one audited read."""
+discrepancies, unsigned counselling notes, esketamine REMS forms due (counts). Each part
+only for the roles that may see it; each list is bounded and every list of names is one
+audited read."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ketacare.controlled import services as controlled
 from ketacare.counselling.models import CounsellingSession
 from ketacare.measures.models import SafetyAlert
 from ketacare.referrals import services as referrals
+from ketacare.rems import services as rems
 from ketacare.sessions import observation
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
 
@@ -47,6 +49,7 @@ class Today:
     referrals: int | None = None
     discrepancies: list[Any] | None = None
     drafts: list[CounsellingSession] | None = None
+    rems: dict[str, int] | None = None
 
 
 def _visits(actor: Actor) -> list[dict[str, Any]]:
@@ -118,6 +121,8 @@ def today_for(actor: Actor) -> Today:
         today.discrepancies = list(
             controlled.discrepancies(actor).filter(counted_at__gte=since).select_related("stock")
         )
+    if can(Action.REMS_VIEW):
+        today.rems = rems.due_counts(actor)  # counts: no names shown
     if can(Action.COUNSELLING_RECORD) and actor.user is not None:
         today.drafts = list(
             CounsellingSession.objects.for_actor(actor, Action.COUNSELLING_RECORD)
@@ -132,7 +137,7 @@ def today_for(actor: Actor) -> Today:
     if any(shown.values()):
         record(actor, "read", "today", "", detail={"patients": shown})
     first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
-    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
+    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies", "rems"]
     today.order = [p for p in first + parts if getattr(today, p) is not None]
     today.order = list(dict.fromkeys(today.order))
     return today

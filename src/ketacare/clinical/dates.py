@@ -31,6 +31,9 @@ RATING_DATE = DateRange(days_back=10 * 366, days_ahead=1)
 (a day ahead absorbs time zones)."""
 MEDICATION_DATE = DateRange(days_back=130 * 366, days_ahead=1)
 """When a medicine was started or stopped: within a lifetime, never after tomorrow."""
+REMS_DATE = DateRange(days_back=10 * 366, days_ahead=1)
+"""A REMS enrollment or form submission: the Spravato REMS dates from 2019 (S9), never
+later than tomorrow."""
 APPOINTMENT_DATE = DateRange(days_back=1, days_ahead=2 * 366)
 """An appointment is booked from yesterday (a late entry) up to two years ahead."""
 PLAN_START = DateRange(days_back=0, days_ahead=366)

@@ -14,8 +14,10 @@ from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
 from ketacare.referrals.api import public_router as public_referrals_router
 from ketacare.referrals.api import router as referrals_router
+from ketacare.rems.api import router as rems_router
 from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
+from ketacare.sessions.rems_api import router as session_rems_router
 from ketacare.sessions.run_sheet_api import router as run_sheet_router
 from ketacare.treatment.api import router as treatment_router
 
@@ -44,4 +46,6 @@ api.add_router("", appointments_router, tags=["appointments"])
 api.add_router("", treatment_router, tags=["treatment plans"])
 api.add_router("", consent_router, tags=["consent"])
 api.add_router("", referrals_router, tags=["referrals"])
+api.add_router("", rems_router, tags=["esketamine REMS"])
+api.add_router("", session_rems_router, tags=["esketamine REMS"])
 api.add_router("/public", public_referrals_router, tags=["public forms"])

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ketacare.counselling",
     "ketacare.appointments",
     "ketacare.sessions",
+    "ketacare.rems",
     "ketacare.consent",
     "ketacare.referrals",
     "ketacare.education",

@@ -17,7 +17,9 @@ from ketacare.measures import views as measures
 from ketacare.medications import views as medications
 from ketacare.referrals import public_views as referral_public
 from ketacare.referrals import views as referrals
+from ketacare.rems import views as rems
 from ketacare.screening import views as screening
+from ketacare.sessions import rems_views as session_rems
 from ketacare.sessions import run_sheet_views as run_sheet_pages
 from ketacare.sessions import views as sessions
 from ketacare.treatment.views import pk as treatment
@@ -159,6 +161,16 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/sign/", run_sheet_pages.sign, name="session-sign"),
     path("sessions/<uuid:session_id>/amend/", run_sheet_pages.amend, name="session-amend"),
     path("sessions/<uuid:session_id>/dose/", dose_pages.record_dose, name="session-dose"),
+    path("sessions/<uuid:session_id>/rems/", session_rems.session_form, name="session-rems"),
+    path(
+        "sessions/<uuid:session_id>/rems/submitted/",
+        session_rems.mark_submitted,
+        name="session-rems-submitted",
+    ),
+    path("sessions/<uuid:session_id>/rems.pdf", session_rems.pdf, name="session-rems-pdf"),
+    path("patients/<uuid:public_id>/rems/", rems.enrollment, name="rems-enrollment"),
+    path("rems/", rems.due_list, name="rems-due"),
+    path("rems/due.csv", rems.due_export, name="rems-due-csv"),
     path("sessions/<uuid:session_id>/vitals.svg", sessions.vitals_chart, name="session-vitals-svg"),
     path("patients/<uuid:public_id>/pk.svg", treatment.pk_svg, name="pk-svg"),
     path("audit/", audit_log.audit_log, name="audit-log"),

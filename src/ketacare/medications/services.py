@@ -137,6 +137,17 @@ def current_medicine_classes(actor: Actor, patient: Patient) -> frozenset[Medici
     return frozenset(Medicine(c) for c in rows)
 
 
+def medicines_in_classes(actor: Actor, patient_ids: list[int]) -> list[Medication]:
+    """Every medicine of a weighed class (not "other") of these patients, past and current,
+    in one query: the REMS forms ask which classes were taken on each session's day."""
+    return list(
+        Medication.objects.for_actor(actor, Action.MEDICATION_VIEW)
+        .filter(patient_id__in=patient_ids)
+        .exclude(medicine_class=OTHER)
+        .only("patient_id", "medicine_class", "started_on", "stopped_on")
+    )
+
+
 @transaction.atomic
 def medication_page(
     actor: Actor, patient_id: Any, limit: int, offset: int

@@ -31,6 +31,7 @@ from ketacare.measures.services import (
 )
 from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
+from ketacare.rems import services as rems
 from ketacare.sessions.locking import claim_version, refuse_if_signed
 from ketacare.sessions.models import (
     AlertAcknowledgement,
@@ -82,6 +83,7 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
     if already is not None:
         raise SessionAlreadyOpen(already)
     require_current_consent(patient, start.route)
+    rems.require_enrollment(patient, start.route)  # esketamine: enrolled before the first dose
     today = suicidality_on_record(patient)
     start = worst_of_day(start, today)
     decision, passed = predose_decision(
@@ -112,6 +114,7 @@ def start_session(actor: Actor, patient_id: Any, start: SessionStart) -> DosingS
             )
     except IntegrityError as exc:  # the partial unique index: one in progress per patient
         raise SessionAlreadyOpen(open_session_of(patient)) from exc
+    rems.open_form(session)  # esketamine: its REMS monitoring form, due in 7 days
     clear_alerts_before_dosing(actor, today.open_alerts, start.review_note.strip()[:500])
     record(
         actor,

@@ -27,6 +27,7 @@ def clinic_context(request: HttpRequest) -> dict[str, Any]:
         "can_create_patient": role_can(actor.role, Action.PATIENT_CREATE) if actor.role else False,
         "can_view_audit": role_can(actor.role, Action.AUDIT_VIEW) if actor.role else False,
         "can_view_calendar": role_can(actor.role, Action.CALENDAR_VIEW) if actor.role else False,
+        "can_view_rems": role_can(actor.role, Action.REMS_VIEW),
         "can_view_controlled": role_can(actor.role, Action.CONTROLLED_VIEW)
         if actor.role
         else False,

@@ -17,6 +17,7 @@ from ketacare.consent.services import ConsentMissing, missing_consents
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
+from ketacare.rems import services as rems
 from ketacare.sessions import predose
 from ketacare.sessions import services as sessions
 from ketacare.sessions.forms import StartSessionForm
@@ -37,8 +38,10 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = StartSessionForm(request.POST or None, initial=initial)
     open_session = sessions.open_session_of(patient)
     consent_missing = None
+    rems_missing = None
     if request.method != "POST":  # said before the form is filled in, for its starting route
         consent_missing = missing_consents(patient, Route(str(initial["route"]))) or None
+        rems_missing = rems.enrollment_refusal(patient, Route(str(initial["route"])))
     if request.method == "POST" and form.is_valid():
         try:
             session = sessions.start_session(
@@ -50,6 +53,9 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except ConsentMissing as exc:
             form.add_error(None, "No session without a current consent: see the box above.")
             consent_missing = exc.missing
+        except rems.EnrollmentMissing as exc:
+            form.add_error(None, "No esketamine session without REMS enrollment: see above.")
+            rems_missing = exc.reason
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -63,5 +69,6 @@ def start_session(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "open_session": open_session,
         "today": predose.suicidality_on_record(patient),
         "consent_missing": consent_missing,
+        "rems_missing": rems_missing,
     }
     return render(request, "sessions/start.html", context, status=422 if form.errors else 200)
