@@ -27,6 +27,7 @@ from ketacare.controlled.models import StockLot
 from ketacare.counselling import services as counselling
 from ketacare.counselling.models import CounsellingSession
 from ketacare.demo_history import load_history
+from ketacare.demo_rems import load_rems
 from ketacare.medications.services import (
     AllergyEntry,
     MedicationEntry,
@@ -112,6 +113,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     _load_counselling(clinic)
     load_consents(clinic, User.objects.get(email=DEMO_USERS[Role.NURSE]), timezone.now())
     load_referrals(clinic, _actor(clinic, Role.FRONT_DESK))
+    load_rems(_actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE), rng)
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
