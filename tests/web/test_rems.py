@@ -378,3 +378,10 @@ def test_today_counts_the_forms_due_and_overdue_and_links_to_the_list(world, cli
     assert '<strong data-testid="today-rems-overdue">1 overdue</strong>' in html
     front_desk = client_as(world.users_a["front_desk"]).get(reverse("today-panel"))
     assert 'data-testid="today-rems"' not in front_desk.content.decode()
+
+
+def test_the_chart_links_the_rems_enrollment_for_the_clinicians_only(world, client_as):
+    link = reverse("rems-enrollment", args=[world.patient_a.public_id])
+    chart = reverse("patient-chart", args=[world.patient_a.public_id])
+    assert link in client_as(world.users_a["nurse"]).get(chart).content.decode()
+    assert link not in client_as(world.users_a["front_desk"]).get(chart).content.decode()

@@ -170,6 +170,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_plan": role_can(actor.role, Action.PLAN_CREATE),
         "can_see_plan": role_can(actor.role, Action.PLAN_VIEW),
         "can_see_medications": role_can(actor.role, Action.MEDICATION_VIEW),
+        "can_see_rems": role_can(actor.role, Action.REMS_VIEW),
         "can_see_counselling": role_can(actor.role, Action.COUNSELLING_VIEW),
         "can_book": role_can(actor.role, Action.APPOINTMENT_BOOK),
         "hidden_sections": _sections_hidden_from(actor.role),
