@@ -25,6 +25,9 @@ ALLOWED = {
     # The fields become VitalSigns after the gate has read the session, so that a probe of
     # another clinic's session answers 404 whatever the body holds.
     ("ketacare.sessions.services", "record_vitals"),
+    # A REMS form's entered fields by the core's keys (clinical/rems.py FIELDS), any subset:
+    # the core parses each and names the one it refuses.
+    ("ketacare.rems.services", "save_answers"),
     # The PK page's own form rules read the query, for the API as for the page.
     ("ketacare.treatment.services.pk", "predict_for"),
 }

@@ -45,7 +45,7 @@ def open_session(world, client_as, route: str = "iv"):  # type: ignore[no-untype
         body["dose_mg"] = "56"
         from ketacare.rems.services import enroll  # the REMS: enrolled before the first dose
 
-        enroll(nurse(world), world.patient_a.public_id, timezone.localdate())
+        enroll(nurse(world), world.patient_a.public_id)  # on the clinic's today
     response = client_as(world.users_a["prescriber"]).post(
         reverse("session-new", args=[world.patient_a.public_id]), body
     )
