@@ -117,6 +117,11 @@ def prescriber_plans_esketamine(page: Page, chart_url: str) -> None:
     page.get_by_label("Fixed dose (mg)").fill("56")
     page.get_by_role("button", name="Generate schedule").click()
     expect(page.get_by_test_id("plan-schedule")).to_be_visible()
+    # The Spravato REMS: the patient is enrolled before the first esketamine dose (S10, S11).
+    page.goto(chart_url)
+    page.get_by_role("link", name="Spravato REMS").click()
+    page.get_by_role("button", name="Record the enrollment").click()
+    expect(page.get_by_test_id("rems-enrolled")).to_be_visible()
 
 
 def nurse_meets_a_hold_then_starts(page: Page, chart_url: str, shots) -> str:  # type: ignore[no-untyped-def]

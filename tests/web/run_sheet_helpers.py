@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.controlled import services as controlled
+from ketacare.rems.models import RemsEnrollment
+from ketacare.rems.services import enroll
 from ketacare.sessions import services
 from ketacare.sessions.dose import DoseGiven
 from ketacare.sessions.models import DosingSession
@@ -29,6 +31,8 @@ def started_session(world, route: str = "esketamine", minutes_ago: int = 60) -> 
     }  # fmt: skip
     if route == "esketamine":
         fields["dose_mg"] = 56
+        if not RemsEnrollment.objects.filter(patient=world.patient_a).exists():
+            enroll(actor(world), world.patient_a.public_id)  # the REMS: before the first dose
     else:
         fields.update(dose_mg_per_kg=0.5, infusion_minutes=40)
     session = services.start_session(

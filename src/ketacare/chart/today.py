@@ -137,7 +137,8 @@ def today_for(actor: Actor) -> Today:
     if any(shown.values()):
         record(actor, "read", "today", "", detail={"patients": shown})
     first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
-    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies", "rems"]
+    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
+    parts.append("rems")
     today.order = [p for p in first + parts if getattr(today, p) is not None]
     today.order = list(dict.fromkeys(today.order))
     return today

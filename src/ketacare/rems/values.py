@@ -63,11 +63,16 @@ def _medicines(day: date, medicines: Iterable[Any]) -> dict[str, object]:
     return {key: cls in taken for cls, key in CLASS_QUESTIONS.items()}
 
 
+def _administration(session: Any) -> Any:
+    """The run sheet's dose as given (lot, devices), or None before it is recorded."""
+    return getattr(session, "administration", None)
+
+
 def _administration_start(session: Any) -> datetime:
-    """The first device's time once the run sheet records it; the session's start until then."""
-    first_device = getattr(session, "first_device_at", None)
-    start: datetime = first_device() if callable(first_device) else session.started_at
-    return start
+    """The first device's time (S11 counts from it); the session's start until recorded."""
+    given = _administration(session)
+    first: datetime | None = given.first_device_at or given.started_at if given else None
+    return first or session.started_at
 
 
 def _readings(session: Any, start: datetime) -> list[tuple[int, Any]]:
@@ -95,8 +100,10 @@ def _session_facts(session: Any, start: datetime) -> dict[str, object]:
         "monitoring_hcp_email": staff.email if staff else None,
         "setting_name": session.clinic.name,
         "setting_address": session.clinic.address or None,
-        "dose_mg": session.dose_mg,
-        "lot_number": getattr(session, "rems_lot_number", None),
+        "dose_mg": _administration(session).dose_mg
+        if _administration(session)
+        else session.dose_mg,
+        "lot_number": _administration(session).lot_number if _administration(session) else None,
         "vitals_ok_predose": session.predose_decision == "go" or None,
         "bp_predose": _bp(predose.get("systolic_mmhg"), predose.get("diastolic_mmhg")),
         "bp_40_min": _bp(at_40.systolic_mmhg, at_40.diastolic_mmhg) if at_40 else None,
