@@ -239,8 +239,14 @@ def due_forms(actor: Actor) -> list[tuple[MonitoringForm, FormValues]]:
     patients' medicines and enrollments in one query each), and one audited read of them."""
     forms = list(
         _due(actor)
-        .select_related("patient", "session__patient", "session__clinic", "session__started_by")
-        .prefetch_related("session__readings")
+        .select_related(
+            "patient",
+            "session__patient",
+            "session__clinic",
+            "session__started_by",
+            "session__administration",
+        )
+        .prefetch_related("session__readings", "session__administration__devices")
         .order_by("due_on", "id")
     )
     patient_ids = list({f.patient_id for f in forms})

@@ -71,7 +71,10 @@ def _administration(session: Any) -> Any:
 def _administration_start(session: Any) -> datetime:
     """The first device's time (S11 counts from it); the session's start until recorded."""
     given = _administration(session)
-    first: datetime | None = given.first_device_at or given.started_at if given else None
+    devices = sorted(given.devices.all(), key=lambda d: d.number) if given else []
+    first: datetime | None = devices[0].given_at if devices else None
+    if given is not None and first is None:
+        first = given.started_at
     return first or session.started_at
 
 
