@@ -129,7 +129,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     from ketacare.referrals.models import Referral
     from ketacare.screening.models import Screening
     from ketacare.sessions.models import DosingSession
-    from ketacare.treatment.models import TreatmentPlan
+    from ketacare.treatment.models import PlannedSession, TreatmentPlan
 
     users = world.users_a if side == "a" else world.users_b
     patient = world.patient_a if side == "a" else world.patient_b
@@ -219,6 +219,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "token_id": token.pk,
         "invitation_id": Invitation.objects.get(clinic=clinic).public_id,
         "plan_id": TreatmentPlan.objects.get(patient=patient).public_id,
+        "planned_id": PlannedSession.objects.filter(patient=patient).first().public_id,
         "medication_id": Medication.objects.get(patient=patient).public_id,
         "allergy_id": Allergy.objects.get(patient=patient).public_id,
         "lot_id": entry.stock.public_id,
@@ -240,7 +241,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
-                "session_id", "plan_id", "medication_id", "allergy_id",
+                "session_id", "plan_id", "planned_id", "medication_id", "allergy_id",
                 "counselling_id", "appointment_id", "referral_id", "schedule_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",

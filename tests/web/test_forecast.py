@@ -218,7 +218,10 @@ def test_the_booster_decision_is_the_clinical_rule_with_the_forecast_as_evidence
     assert "<strong>booster due</strong>" in html
     assert "No booster due" not in html
     assert "Booster due by the clinical rule above." in html
-    assert "its median forecast stays below the relapse line" in html
+    # The evidence agrees with the verdict: the latest score is above the rule's own line,
+    # so the page no longer says the forecast "stays below" beside "booster due".
+    assert "stays below" not in html
+    assert "the latest score is already above the line, where the rule decides" in html
 
 
 def test_the_worker_command_computes_a_queued_forecast(transactional_db, world):

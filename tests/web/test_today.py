@@ -42,7 +42,7 @@ def parts(html: str) -> list[str]:
     ("role", "expected"),
     [
         ("nurse", ["overdue", "sessions", "alerts", "visits"]),
-        ("prescriber", ["alerts", "overdue", "sessions", "visits", "referrals", "discrepancies"]),
+        ("prescriber", ["alerts", "overdue", "sessions", "futility", "boosters", "visits"]),
         ("therapist", ["drafts", "visits", "alerts", "overdue", "sessions"]),
         ("front_desk", ["visits", "referrals"]),
         ("clinic_admin", ["visits", "discrepancies", "referrals"]),

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     DOSE_OVERRIDE = "dose.override", "Pass a hard stop with a recorded reason"
     PLAN_VIEW = "plan.view", "See treatment plans and their schedule"
     PLAN_CREATE = "plan.create", "Create a treatment plan"
+    PLAN_SIGN = "plan.sign", "Sign a treatment plan, or change a signed one by a new version"
     MONITORING_LIMITS_SET = "monitoring.limits", "Set the clinic's stricter monitoring limits"
     MEDICATION_VIEW = "medication.view", "See the medication list and allergies"
     MEDICATION_RECORD = "medication.record", "Record medicines and allergies"
@@ -128,6 +129,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SESSION_SIGN,
             Action.DOSE_OVERRIDE,
             Action.PLAN_CREATE,
+            Action.PLAN_SIGN,
             Action.MONITORING_LIMITS_SET,
             Action.MEDICATION_RECORD,
             Action.QUESTIONNAIRE_SCHEDULE,

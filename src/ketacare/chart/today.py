@@ -1,8 +1,8 @@
 """What the clinic needs today, from every app, for one actor: the day's visits with each
 dosing session's state, sessions under way, open safety alerts, referrals waiting, count
-discrepancies, unsigned counselling notes, esketamine REMS forms due (counts). Each part
-only for the roles that may see it; each list is bounded and every list of names is one
-audited read."""
+discrepancies, unsigned counselling notes, esketamine REMS forms due (counts), boosters due
+and futility reviews (stored states, not computed here). Each part only for the roles that
+may see it; each list is bounded and every list of names is one audited read."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from ketacare.referrals import services as referrals
 from ketacare.rems import services as rems
 from ketacare.sessions import observation
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
+from ketacare.treatment.models import OutcomeState
+from ketacare.treatment.services.follow_ups import open_follow_ups
 
 LIMIT = 50  # a day's lines; more is a sign to use the full lists they link to
 
@@ -32,7 +34,7 @@ LIMIT = 50  # a day's lines; more is a sign to use the full lists they link to
 # front desk on visits and referrals); parts a role may not see are left out anyway.
 FIRST = {
     Role.NURSE: ["overdue", "sessions", "alerts", "visits"],
-    Role.PRESCRIBER: ["alerts", "overdue", "sessions", "visits"],
+    Role.PRESCRIBER: ["alerts", "overdue", "sessions", "futility", "boosters", "visits"],
     Role.THERAPIST: ["drafts", "visits", "alerts"],
     Role.FRONT_DESK: ["visits", "referrals"],
     Role.CLINIC_ADMIN: ["visits", "discrepancies", "referrals"],
@@ -50,6 +52,8 @@ class Today:
     discrepancies: list[Any] | None = None
     drafts: list[CounsellingSession] | None = None
     rems: dict[str, int] | None = None
+    boosters: list[OutcomeState] | None = None
+    futility: list[OutcomeState] | None = None
 
 
 def _visits(actor: Actor) -> list[dict[str, Any]]:
@@ -114,6 +118,9 @@ def today_for(actor: Actor) -> Today:
             .select_related("patient")
             .order_by("raised_at")[:LIMIT]
         )
+    if can(Action.SESSION_VIEW) and can(Action.PLAN_VIEW):
+        found = open_follow_ups(actor, audit=False)  # audited below with the other names
+        today.boosters, today.futility = found.boosters, found.futility
     if can(Action.REFERRAL_VIEW):
         today.referrals = referrals.queue(actor).count()  # a count: no names shown
     if can(Action.CONTROLLED_VIEW):
@@ -133,11 +140,14 @@ def today_for(actor: Actor) -> Today:
         "sessions": [str(s.patient.public_id) for s in today.sessions or []],
         "alerts": [str(a.patient.public_id) for a in today.alerts or []],
         "drafts": [str(d.patient.public_id) for d in today.drafts or []],
+        "boosters": [str(b.patient.public_id) for b in today.boosters or []],
+        "futility": [str(f.patient.public_id) for f in today.futility or []],
     }
     if any(shown.values()):
         record(actor, "read", "today", "", detail={"patients": shown})
     first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
-    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "referrals", "discrepancies"]
+    parts = ["visits", "overdue", "sessions", "alerts", "drafts", "futility", "boosters",
+             "referrals", "discrepancies"]  # fmt: skip
     parts.append("rems")
     today.order = [p for p in first + parts if getattr(today, p) is not None]
     today.order = list(dict.fromkeys(today.order))

@@ -122,6 +122,12 @@ def percent_change(baseline_total: int, total: int) -> float:
     return (total - baseline_total) / baseline_total * 100.0
 
 
+def response_line(baseline_total: int, settings: OutcomeSettings = OutcomeSettings()) -> float:
+    """The highest total that still counts as a response from this baseline (T4, T2, H5): a
+    score above it is "back above the response threshold" in the booster and relapse rules."""
+    return baseline_total * (1 - settings.response_reduction_percent / 100)
+
+
 def response_status(
     baseline_total: int, total: int, settings: OutcomeSettings = OutcomeSettings()
 ) -> ResponseStatus:

@@ -174,12 +174,18 @@ class PatientContext:
     session's dose is still checked again, and overridden again, when it starts."""
 
 
+MAX_PREPARATION_SESSIONS = 3  # data-entry bound, not a clinical number
+
+
 @dataclass(frozen=True)
 class ClinicScheduleRules:
     closed_weekdays: frozenset[int] = frozenset()
     """Days the clinic does not dose (Monday = 0); sessions move to the next open day."""
     counselling_every_n_sessions: int | None = None
     """Clinic's choice, not sourced: a counselling session after every n dosing sessions."""
+    preparation_sessions: int = 0
+    """Clinic's choice: preparation sessions on the day of, before, the first dose. H9
+    describes a 30-minute preparation before the first session; no count is sourced."""
     at_home_days_between_sessions: int = 7
     """Within 3-7 days for early at-home sessions (H2, H6); default weekly."""
 
@@ -190,6 +196,8 @@ class ClinicScheduleRules:
             raise InvalidClinicalInput("at_home_days_between_sessions must be 3-7 (H2, H6)")
         if self.counselling_every_n_sessions is not None and self.counselling_every_n_sessions < 1:
             raise InvalidClinicalInput("counselling_every_n_sessions must be at least 1")
+        if not 0 <= self.preparation_sessions <= MAX_PREPARATION_SESSIONS:
+            raise InvalidClinicalInput(f"preparation_sessions must be 0-{MAX_PREPARATION_SESSIONS}")
 
 
 @dataclass(frozen=True)
@@ -293,6 +301,14 @@ def _schedule(
     reviews = {r.after_dosing_session: r for r in template.reviews}
     sessions: list[ScheduledSession] = []
     phase_start, previous, number = start, None, 0
+    for n in range(clinic.preparation_sessions):
+        on = _open_day(start, None, clinic.closed_weekdays)
+        sessions.append(
+            ScheduledSession(
+                on, SessionKind.COUNSELLING, template.phases[0].name, None, None,
+                f"preparation {n + 1} before the first dose", "clinic setting; H9",
+            )
+        )  # fmt: skip
     for phase in template.phases:
         every = (
             clinic.at_home_days_between_sessions

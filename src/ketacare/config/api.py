@@ -20,6 +20,7 @@ from ketacare.sessions.api import router as sessions_router
 from ketacare.sessions.rems_api import router as session_rems_router
 from ketacare.sessions.run_sheet_api import router as run_sheet_router
 from ketacare.treatment.api import router as treatment_router
+from ketacare.treatment.api_plan_changes import router as plan_changes_router
 
 api = KetaCareAPI(
     title="KetaCare API",
@@ -44,6 +45,7 @@ api.add_router("", controlled_router, tags=["controlled substances"])
 api.add_router("", counselling_router, tags=["counselling"])
 api.add_router("", appointments_router, tags=["appointments"])
 api.add_router("", treatment_router, tags=["treatment plans"])
+api.add_router("", plan_changes_router, tags=["treatment plans"])
 api.add_router("", consent_router, tags=["consent"])
 api.add_router("", referrals_router, tags=["referrals"])
 api.add_router("", rems_router, tags=["esketamine REMS"])

@@ -23,6 +23,7 @@ from ketacare.sessions import rems_views as session_rems
 from ketacare.sessions import run_sheet_views as run_sheet_pages
 from ketacare.sessions import views as sessions
 from ketacare.treatment.views import pk as treatment
+from ketacare.treatment.views import plan_changes
 from ketacare.treatment.views import plans as plan_views
 from ketacare.web import views as web
 
@@ -130,6 +131,12 @@ urlpatterns = [
     path("allergies/<uuid:allergy_id>/remove/", medications.remove_allergy, name="allergy-remove"),
     path("patients/<uuid:public_id>/plans/new/", plan_views.new_plan, name="plan-new"),
     path("plans/<uuid:plan_id>/", plan_views.plan_detail, name="plan-detail"),
+    path("plans/<uuid:plan_id>/sign/", plan_changes.sign, name="plan-sign"),
+    path("plans/<uuid:plan_id>/change/", plan_changes.revise, name="plan-revise"),
+    path("plans/<uuid:plan_id>/book/", plan_changes.book, name="plan-book"),
+    path(
+        "planned-sessions/<uuid:planned_id>/mark/", plan_changes.mark, name="planned-session-mark"
+    ),  # fmt: skip
     path("patients/<uuid:public_id>/screening/", screening.new_screening, name="screening-new"),
     path("screenings/<uuid:screening_id>/", screening.screening_detail, name="screening-detail"),
     path(

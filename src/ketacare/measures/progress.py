@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import F, Q, QuerySet, Window
@@ -33,27 +34,44 @@ class InstrumentProgress:
     @property
     def booster_signal(self) -> outcomes.Signal | None:
         """The clinical rule's booster signal: the one definition of "booster due"."""
+        return self._signal(outcomes.BOOSTER_DUE)
+
+    @property
+    def futility_signal(self) -> outcomes.Signal | None:
+        """The clinical rule's futility signal (no response after 3 IV infusions, K7)."""
+        return self._signal(outcomes.FUTILITY)
+
+    def _signal(self, name: str) -> outcomes.Signal | None:
         signals = self.summary.signals if self.summary else ()
-        return next((s for s in signals if s.name == outcomes.BOOSTER_DUE), None)
+        return next((s for s in signals if s.name == name), None)
 
 
-def progress_by_instrument(responses: Iterable[ScaleResponse]) -> list[InstrumentProgress]:
-    """Group by scale (oldest first within each); the first response is the baseline."""
+def progress_by_instrument(
+    responses: Iterable[ScaleResponse], iv_infusion_dates: Sequence[date] = ()
+) -> list[InstrumentProgress]:
+    """Group by scale (oldest first within each); the first response is the baseline.
+    `iv_infusion_dates` (an IV course's infusions) lets the futility rule count them."""
     grouped: dict[str, list[ScaleResponse]] = {}
     for response in sorted(responses, key=lambda r: (r.taken_at, r.pk)):
         grouped.setdefault(response.instrument, []).append(response)
     return [
-        InstrumentProgress(key, instruments.get(key).name, rows, _summary(key, rows))
+        InstrumentProgress(
+            key, instruments.get(key).name, rows, _summary(key, rows, iv_infusion_dates)
+        )
         for key, rows in grouped.items()
     ]
 
 
-def _summary(key: str, rows: list[ScaleResponse]) -> outcomes.OutcomeSummary | None:
+def _summary(
+    key: str, rows: list[ScaleResponse], iv_dates: Sequence[date] = ()
+) -> outcomes.OutcomeSummary | None:
     if len(rows) < 2:
         return None
     points = [outcomes.ScorePoint(r.taken_at.date(), r.total) for r in rows]
+    # Infusions from the baseline on count towards this course; none given: not an IV course.
+    given = sum(1 for d in iv_dates if d >= points[0].taken_on) if iv_dates else None
     try:
-        return outcomes.summarise(points[1:], points[0], key)
+        return outcomes.summarise(points[1:], points[0], key, iv_infusions_given=given or None)
     except ClinicalRuleError:
         return None
 

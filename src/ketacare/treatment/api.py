@@ -14,9 +14,10 @@ from ninja.responses import Status
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
 from ketacare.api.paging import Page, PageQuery, page
-from ketacare.clinical.protocols import TEMPLATES, SessionKind
+from ketacare.clinical.protocols import MAX_PREPARATION_SESSIONS, TEMPLATES, SessionKind
 from ketacare.pharmacology.routes import ALL_ROUTES
 from ketacare.treatment.forms import ROUTE_DEFAULTS
+from ketacare.treatment.models import OutcomeState
 from ketacare.treatment.services import plans
 from ketacare.treatment.services.forecast import ShownForecast, forecast_of
 from ketacare.treatment.services.pk import PatientPrediction, predict_for
@@ -51,6 +52,11 @@ class PlanIn(Schema):
         description="Only to plan above the route's hard limit "
         "(a role with dose.override); kept on the plan and in the audit log",
     )
+    preparation_sessions: int = Field(0, ge=0, le=MAX_PREPARATION_SESSIONS,
+                                      description="Counselling before the first dose")  # fmt: skip
+    integration_every_n: int | None = Field(
+        None, ge=1, le=12, description="An integration session after every N dosing sessions"
+    )
 
 
 class ScheduledOut(Schema):
@@ -73,6 +79,20 @@ class PlanOut(Schema):
     dose_override: dict[str, str] = Field(description="reason and authorised_by, or empty")
     created_at: datetime
     schedule: list[ScheduledOut]
+    version: int
+    supersedes_id: UUID | None = Field(None, alias="supersedes.public_id")
+    change_kind: str = Field(description="new, titrate, pause, resume, stop, maintenance, ...")
+    change_reason: str
+    status: Literal["active", "paused", "stopped"]
+    signed: bool = Field(description="false: a draft, not in force until a prescriber signs")
+    signed_at: datetime | None
+    counselling: dict[str, Any] = Field(
+        description="preparation_sessions, integration_every_n, source"
+    )
+
+    @staticmethod
+    def resolve_signed(plan: Any) -> bool:
+        return plan.signed_at is not None
 
 
 @router.get("/patients/{patient_id}/plans", response={200: Page[PlanOut], **ERRORS})
@@ -87,7 +107,8 @@ def list_plans(request: HttpRequest, patient_id: UUID, paging: Query[PageQuery])
 def create_plan(request: HttpRequest, patient_id: UUID, payload: PlanIn) -> Any:
     weekdays = frozenset(payload.closed_weekdays)
     new = plans.NewPlan(payload.template, payload.start_on, payload.dose_mg, weekdays,
-                        payload.override_reason)  # fmt: skip
+                        payload.override_reason, payload.preparation_sessions,
+                        payload.integration_every_n)  # fmt: skip
     plan = plans.create_plan(actor_from_request(request), patient_id, new)
     return Status(201, plan)
 
@@ -104,23 +125,31 @@ class ForecastOut(Schema):
         description="computing: queued for the background worker; none: too little history"
     )
     crosses_relapse_line_on: date | None = Field(
-        None, description="Supporting evidence only; the clinical rule decides a booster"
+        None,
+        description="When the median forecast is back above the clinical rule's response "
+        "line, after the latest score. Supporting evidence only: booster_due decides",
     )
+    booster_due: bool = Field(
+        False, description="The clinical rule's verdict (K1), the one shown on every page"
+    )
+    booster_reason: str = ""
     basis: str = ""
     explains_course: bool = False
     chart_data_uri: str = Field("", description="The page's chart, as a data: URI")
 
 
-def forecast_out(shown: ShownForecast | None) -> dict[str, Any]:
+def forecast_out(shown: ShownForecast | None, state: OutcomeState | None) -> dict[str, Any]:
+    rule = {"booster_due": bool(state and state.booster_due),
+            "booster_reason": state.booster_reason if state else ""}  # fmt: skip
     if shown is None:
-        return {"status": "none"}
-    return {"status": "ready" if shown.ready else "computing", **vars(shown)}
+        return {"status": "none", **rule}
+    return {"status": "ready" if shown.ready else "computing", **vars(shown), **rule}
 
 
 @router.get("/patients/{patient_id}/forecast", response={200: ForecastOut, **ERRORS})
 def get_forecast(request: HttpRequest, patient_id: UUID) -> Any:
     """Stored, or being computed: never computed per request (as on the page)."""
-    return forecast_out(forecast_of(actor_from_request(request), patient_id))
+    return forecast_out(*forecast_of(actor_from_request(request), patient_id))
 
 
 class PKQuery(Schema):

@@ -9,11 +9,13 @@ from django import forms
 from django.http import QueryDict
 
 from ketacare.clinical.dosing import DOSE_LIMITS
-from ketacare.clinical.protocols import TEMPLATES
+from ketacare.clinical.protocols import MAX_PREPARATION_SESSIONS, TEMPLATES
 from ketacare.clinical.routes import Indication
 from ketacare.clinical_input import LIMIT_ROUTE
 from ketacare.pharmacology.regimen import Regimen, single_dose
 from ketacare.pharmacology.routes import ALL_ROUTES
+from ketacare.treatment.models import ChangeKind
+from ketacare.treatment.services.booking import MAX_BOOKING_DAYS
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -57,11 +59,76 @@ class PlanForm(forms.Form):
         "the plan and in the audit log, and each session asks again.",
     )
 
+    preparation_sessions = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_PREPARATION_SESSIONS,
+        initial=0,
+        label="Preparation sessions before the first dose",
+        help_text="Counselling on the day of the first dose, before it (clinic setting).",
+    )
+    integration_every_n = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=12,
+        label="Integration session after every N dosing sessions",
+        help_text="Empty: none planned. The at-home program has its own (every 6, H3).",
+    )
+
     def labelled(self, message: str) -> str:
         """A message with the fields' labels in place of their internal names."""
         for name, field in self.fields.items():
             message = re.sub(rf"\b{name}\b", str(field.label), message)
         return message
+
+
+class RevisionForm(forms.Form):
+    """A change to a signed plan: a new version with its reason."""
+
+    kind = forms.ChoiceField(
+        choices=[(k.value, k.label) for k in ChangeKind if k != ChangeKind.NEW], label="Change"
+    )
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    dose_mg = forms.FloatField(
+        required=False, min_value=1, max_value=1000, label="New dose (mg)",
+        help_text="Titrate only: the dose of each remaining dosing session.",
+    )  # fmt: skip
+    on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Date",
+        help_text="Resume: the first remaining session's new date. Maintenance or booster: "
+        "the maintenance session's date.",
+    )  # fmt: skip
+
+
+class PlannedStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("done", "Done"), ("missed", "Missed"), ("rescheduled", "Rescheduled")]
+    )
+    session_id = forms.UUIDField(required=False, label="Dosing session (done)")
+    on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="New date"
+    )
+    note = forms.CharField(required=False, max_length=200)
+
+
+class BookSessionsForm(forms.Form):
+    start_time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00", label="Start time"
+    )
+    minutes = forms.IntegerField(min_value=5, max_value=480, initial=120, label="Minutes each")
+    room = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Room or chair"
+    )
+    staff = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Staff")
+    days_ahead = forms.IntegerField(
+        min_value=1, max_value=MAX_BOOKING_DAYS, initial=14, label="Book the next N days"
+    )
+
+    def __init__(self, *args: object, rooms: list[tuple[int, str]], staff: list[tuple[int, str]],
+                 **kwargs: object) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["room"].choices = [("", "—"), *rooms]  # type: ignore[attr-defined]
+        self.fields["staff"].choices = [("", "—"), *staff]  # type: ignore[attr-defined]
 
 
 ROUTE_LABELS = {

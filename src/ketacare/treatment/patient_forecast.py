@@ -8,11 +8,15 @@ known to be wrong (docs/pharmacology.md, section 4).
 from __future__ import annotations
 
 import base64
+import math
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+
+from ketacare.clinical import outcomes
 from ketacare.clinical.routes import Route
 from ketacare.clinical_input import ENGINE_ROUTE
 from ketacare.pharmacology import plots
@@ -53,7 +57,8 @@ class SessionDose:
 class PatientForecast:
     forecast: Forecast
     first_dose: date
-    booster_due: date | None
+    crosses_response_line_on: date | None
+    """Supporting evidence only, on the clinical rule's own line (see below)."""
     chart_data_uri: str
     basis: str
     explains_course: bool
@@ -168,7 +173,29 @@ def patient_forecast(
         MAX_LIKELIHOOD_SD_FACTOR * DEFAULT_RESPONSE.measurement_sd_madrs
     )
     first = history.first_dose.date()
-    return PatientForecast(
-        forecast, first, forecast.booster_due_date(first), uri, _basis(history, weight_kg),
-        explains,
-    )  # fmt: skip
+    baseline = min(madrs)[1]  # the clinical rule's baseline: the first MADRS in force
+    crossing = crosses_response_line_on(forecast, first, baseline)
+    return PatientForecast(forecast, first, crossing, uri, _basis(history, weight_kg), explains)
+
+
+def crosses_response_line_on(forecast: Forecast, first_dose: date, baseline: int) -> date | None:
+    """When the model's median is back above the clinical rule's response line, after the
+    last score: evidence that can only agree in kind with the rule that decides a booster.
+
+    The engine's own booster day is measured against half its *estimated* baseline; the
+    rule (clinical/outcomes.py) uses the *observed* first score. The two lines differ, so the
+    chart could say "no booster due" while the forecast dated one in the past, or the other
+    way round. Here the forecast answers the rule's question on the rule's line, and only
+    about the future: with the latest score already above the line, the rule has spoken
+    (booster due or relapse) and there is nothing for the model to add. None as well when
+    the median stays below the line through the horizon.
+    """
+    line = outcomes.response_line(baseline)
+    order = np.argsort(forecast.observed_days)
+    if forecast.observed_scores[order[-1]] > line:
+        return None
+    last_day = forecast.observed_days[order[-1]]
+    ahead = np.nonzero((forecast.days > last_day) & (forecast.score_p50 > line))[0]
+    if not ahead.size:
+        return None
+    return first_dose + timedelta(days=math.floor(forecast.days[ahead[0]]))

@@ -33,6 +33,7 @@ from ketacare.questionnaires.services import due_now
 from ketacare.referrals.services import referrals_of
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
+from ketacare.treatment.services.outcome_state import stored_state
 from ketacare.treatment.services.plans import current_plan
 
 PAGE_SIZE = 50
@@ -182,6 +183,7 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "consents": topic_rows(patient) if role_can(actor.role, Action.CONSENT_VIEW) else None,
         "referrals": referrals_of(actor, patient),
         "questionnaires_due": due_now(actor, patient),
+        "follow_up": stored_state(actor, patient),
     }
     return render(request, "patients/chart.html", context)
 

@@ -13,6 +13,7 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.measures import services as measures
 from ketacare.measures.progress import progress_by_instrument
 from ketacare.treatment.services.forecast import shown_forecast
+from ketacare.treatment.services.outcome_state import iv_infusion_dates
 
 
 @login_required
@@ -21,7 +22,7 @@ def scale_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     patient, responses = measures.patient_scale_history(actor, public_id)
     context = {
         "patient": patient,
-        "progress": progress_by_instrument(responses),
+        "progress": progress_by_instrument(responses, iv_infusion_dates(patient)),
         "forecast": shown_forecast(actor, patient),
         "instruments": measures.instruments_to_enter(actor),
         "correctable": measures.correctable(actor, responses),

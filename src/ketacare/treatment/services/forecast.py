@@ -23,16 +23,17 @@ from ketacare.measures.models import ScaleResponse
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
-from ketacare.treatment.models import StoredForecast
+from ketacare.treatment.models import OutcomeState, StoredForecast
 from ketacare.treatment.patient_forecast import (
     MIN_MADRS_SCORES,
     SessionDose,
     forecast_history,
     patient_forecast,
 )
+from ketacare.treatment.services.outcome_state import stored_state
 
 # Bump when the forecast's code changes what it shows, so stored forecasts are recomputed.
-FORECAST_VERSION = 2
+FORECAST_VERSION = 3  # 3: the crossing is on the clinical rule's response line
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,9 @@ class ShownForecast:
 
     ready: bool
     crosses_relapse_line_on: date | None = None
-    """Supporting evidence only: whether a booster is due is the clinical rule's call
-    (clinical/outcomes.py)."""
+    """When the median forecast is back above the clinical rule's response line, after the
+    latest score (patient_forecast.crosses_response_line_on). Supporting evidence only:
+    whether a booster is due is the clinical rule's call (clinical/outcomes.py)."""
     chart_data_uri: str = ""
     basis: str = ""
     explains_course: bool = False
@@ -120,10 +122,10 @@ def shown_forecast(actor: Actor, patient: Patient) -> ShownForecast | None:
     result: dict[str, Any] = stored.result
     if result.get("none"):
         return None
-    booster = result["booster_due"]
+    crossing = result.get("crosses_response_line_on")
     return ShownForecast(
         ready=True,
-        crosses_relapse_line_on=date.fromisoformat(booster) if booster else None,
+        crosses_relapse_line_on=date.fromisoformat(crossing) if crossing else None,
         chart_data_uri=result["chart_data_uri"],
         basis=result["basis"],
         explains_course=result["explains_course"],
@@ -141,7 +143,9 @@ def compute_stored_forecast(patient_pk: int, digest: str) -> bool:
     result: dict[str, Any] = {"none": True}
     if forecast is not None:
         result = {
-            "booster_due": forecast.booster_due.isoformat() if forecast.booster_due else None,
+            "crosses_response_line_on": (
+                crossing.isoformat() if (crossing := forecast.crosses_response_line_on) else None
+            ),
             "first_dose": forecast.first_dose.isoformat(),
             "chart_data_uri": forecast.chart_data_uri,
             "basis": forecast.basis,
@@ -161,8 +165,9 @@ def compute_stored_forecast(patient_pk: int, digest: str) -> bool:
 
 
 @transaction.atomic
-def forecast_of(actor: Actor, patient_id: Any) -> ShownForecast | None:
+def forecast_of(actor: Actor, patient_id: Any) -> tuple[ShownForecast | None, OutcomeState | None]:
     """The API's read: the patient through the gate (the audited read), then what the scales
-    page shows, stored or being computed; never computed here."""
+    page shows, stored or being computed (never computed here), beside the clinical rule's
+    stored verdict on a booster, which is the one that decides."""
     patient = get_for(actor, Patient, patient_id, Action.SESSION_VIEW)
-    return shown_forecast(actor, patient)
+    return shown_forecast(actor, patient), stored_state(actor, patient)

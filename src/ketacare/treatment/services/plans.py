@@ -21,7 +21,8 @@ from ketacare.clinical_input import field_error, plausible_date
 from ketacare.consent.services import require_current_consent
 from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
-from ketacare.treatment.models import TreatmentPlan
+from ketacare.treatment.models import PlannedSession, TreatmentPlan
+from ketacare.treatment.services.outcome_state import refresh_outcome_state
 
 
 class DoseLimitRefusal(ValidationError):
@@ -42,6 +43,20 @@ class NewPlan:
     dose_mg: float | None = None
     closed_weekdays: frozenset[int] = frozenset()
     override_reason: str = ""  # only to pass a dose above the hard limit (dose.override)
+    preparation_sessions: int = 0
+    integration_every_n: int | None = None
+
+
+def counselling_of(new: NewPlan) -> dict[str, object]:
+    """The cadence the plan shows: the template's sourced one (at home: H3) or the clinic's."""
+    template = protocols.TEMPLATES.get(new.template)
+    sourced = template.integration_every_n_sessions if template else None
+    every_n = sourced or new.integration_every_n
+    return {
+        "preparation_sessions": new.preparation_sessions,
+        "integration_every_n": every_n,
+        "source": "H3" if sourced else "clinic setting",
+    }
 
 
 def schedule_for(
@@ -50,13 +65,19 @@ def schedule_for(
     """The core's schedule; its refusals (a dose above the route limit, a missing at-home
     dose) become a ValidationError naming the field."""
     try:
-        rules = protocols.ClinicScheduleRules(closed_weekdays=new.closed_weekdays)
+        rules = protocols.ClinicScheduleRules(
+            closed_weekdays=new.closed_weekdays,
+            counselling_every_n_sessions=new.integration_every_n,
+            preparation_sessions=new.preparation_sessions,
+        )
         patient = protocols.PatientContext(weight_kg, new.dose_mg, override)
         return protocols.generate_schedule(new.template, new.start_on, patient, rules)
     except DoseAboveLimit as exc:
         raise DoseLimitRefusal(str(exc)) from exc
     except ClinicalRuleError as exc:
-        named = {"template": "template", "start": "start_on", "dose_mg": "dose_mg"}
+        named = {"template": "template", "start": "start_on", "dose_mg": "dose_mg",
+                 "preparation_sessions": "preparation_sessions",
+                 "counselling_every_n_sessions": "integration_every_n"}  # fmt: skip
         raise field_error(exc, named, "dose_mg") from exc
 
 
@@ -97,8 +118,11 @@ def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
             }
             for s in schedule
         ],
+        counselling=counselling_of(new),
         created_by=actor.user,
     )
+    store_sessions(plan, plan.schedule)
+    refresh_outcome_state(patient)  # its prompts now point at this plan
     record(
         actor,
         "create",
@@ -113,6 +137,26 @@ def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
         },
     )
     return plan
+
+
+def store_sessions(plan: TreatmentPlan, entries: list[dict[str, Any]]) -> None:
+    """The schedule's entries as the version's planned-session rows (one insert)."""
+    PlannedSession.objects.bulk_create(
+        PlannedSession(
+            clinic_id=plan.clinic_id,
+            plan=plan,
+            patient_id=plan.patient_id,
+            position=n,
+            on=date.fromisoformat(e["on"]),
+            kind=e["kind"],
+            phase=e["phase"][:60],
+            dosing_number=e["dosing_number"],
+            dose_mg=e["dose_mg"],
+            detail=e["detail"][:200],
+            source=e["source"][:120],
+        )  # fmt: skip
+        for n, e in enumerate(entries)
+    )
 
 
 def _override_for(actor: Actor, refusal: DoseLimitRefusal, reason: str) -> DoseOverride:

@@ -11,14 +11,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
-from ketacare.accounts.roles import Action
+from ketacare.accounts.roles import Action, role_can
 from ketacare.consent.services import ConsentMissing
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.treatment.forms import PlanForm
+from ketacare.treatment.forms import PlanForm, RevisionForm
+from ketacare.treatment.models import TreatmentPlan
 from ketacare.treatment.services import plans
+from ketacare.treatment.services.plan_page import plan_page_data
 
 
 @login_required
@@ -37,6 +40,8 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data["dose_mg"],
                 frozenset(data["closed_weekdays"]),
                 data["override_reason"],
+                data["preparation_sessions"] or 0,
+                data["integration_every_n"],
             )
             plan = plans.create_plan(actor, public_id, new)
         except ConsentMissing as exc:
@@ -47,7 +52,11 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 target = field if field in form.fields else None
                 form.add_error(target, [form.labelled(e) for e in errors])
         else:
-            messages.success(request, f"Plan saved: {len(plan.schedule)} sessions.")
+            messages.success(
+                request,
+                f"Draft plan saved: {len(plan.schedule)} sessions. A prescriber signs it "
+                "to put it in force.",
+            )
             return redirect("plan-detail", plan_id=plan.public_id)
     context = {
         "patient": patient,
@@ -62,10 +71,27 @@ def new_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     actor = actor_from_request(request)
     plan = plans.view_plan(actor, plan_id)
-    context = {
+    return render(request, "treatment/plan_detail.html", plan_context(actor, plan))
+
+
+def plan_context(actor: Actor, plan: TreatmentPlan, **extra: object) -> dict[str, object]:
+    """What the plan page shows: the version, its history, its planned sessions, the
+    clinical prompts (booster, futility) and the actions the role may take."""
+    page = plan_page_data(actor, plan)
+    today = timezone.localdate()
+    proposal = page.booster_on(today)
+    return {
         "plan": plan,
         "patient": plan.patient,
-        "today": timezone.localdate().isoformat(),
+        "page": page,
+        "today": today.isoformat(),
         "open_alerts": open_alerts(actor, plan.patient),
+        "can_sign": role_can(actor.role, Action.PLAN_SIGN),
+        "can_mark": role_can(actor.role, Action.APPOINTMENT_BOOK) and page.in_force,
+        "can_book": role_can(actor.role, Action.APPOINTMENT_BOOK) and page.in_force,
+        "revision_form": RevisionForm(initial={"kind": "titrate"}),
+        "booster_form": RevisionForm(
+            initial={"kind": "booster", "on": proposal, "reason": page.booster_reason}
+        ),
+        **extra,
     }
-    return render(request, "treatment/plan_detail.html", context)
