@@ -94,6 +94,9 @@ API_BODY = {
 API_BODY_FOR = {
     "/dissociation": {"answers": [0] * 23},  # the CADSS has 23 items
     "/dose": {"dose_mg": 30},  # a session's start takes mg/kg (above), not both
+    "/planned-sessions/": {"status": "missed"},
+    "/versions": {"kind": "pause"},
+    "/bookings": {"start_time": "09:00", "minutes": 60},
     "/appointments": {
         "kind": "dosing",
         "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),

@@ -161,8 +161,8 @@ def test_pause_then_resume_moves_the_remaining_sessions_to_the_new_date(world, c
     v2 = TreatmentPlan.objects.get(public_id=paused["id"])
     assert not v2.planned_sessions.filter(status="planned", on__gte=timezone.localdate()).exists()
     restart = timezone.localdate() + timedelta(days=10)
-    resumed = api(prescriber, f"/api/plans/{v2.public_id}/versions",
-                  {"kind": "resume", "reason": "well again", "on": restart.isoformat()})  # fmt: skip
+    body = {"kind": "resume", "reason": "well again", "on": restart.isoformat()}
+    resumed = api(prescriber, f"/api/plans/{v2.public_id}/versions", body)
     assert resumed.status_code == 201 and resumed.json()["status"] == "active"
     v3 = TreatmentPlan.objects.get(public_id=resumed.json()["id"])
     ahead = list(v3.planned_sessions.filter(status="planned").order_by("on"))
