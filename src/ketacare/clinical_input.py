@@ -89,9 +89,12 @@ def stricter_limits(values: Mapping[str, Any]) -> MonitoringSettings:
         raise field_error(exc, stricter_only_fields()) from exc
 
 
-def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> None:
+def plausible_date(
+    field: str, value: date | datetime, allowed: DateRange, today: date | None = None
+) -> None:
     """Every entered date, by page or API: outside the core's plausible range it is a
-    ValidationError on `field` (a 422 naming the field, never an overflow later)."""
+    ValidationError on `field` (a 422 naming the field, never an overflow later). `today`:
+    the clinic's date where it matters (the server's, in UTC, is a day ahead each evening)."""
     if isinstance(value, datetime):
         try:
             day = timezone.localdate(value) if timezone.is_aware(value) else value.date()
@@ -100,7 +103,7 @@ def plausible_date(field: str, value: date | datetime, allowed: DateRange) -> No
     else:
         day = value
     try:
-        check_plausible_date(field, day, timezone.localdate(), allowed)
+        check_plausible_date(field, day, today or timezone.localdate(), allowed)
     except ClinicalRuleError as exc:
         raise ValidationError({field: str(exc)}) from exc
 

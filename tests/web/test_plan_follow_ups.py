@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketacare.appointments.models import Appointment, ClosedDay, Room
+from ketacare.consent.services import clinic_today
 from ketacare.patients.models import Patient
 from ketacare.pharmacology.forecast import Forecast
 from ketacare.treatment.models import OutcomeState, TreatmentPlan
@@ -48,7 +49,7 @@ def test_booster_due_by_the_clinical_rule_shows_on_every_page_and_is_accepted_on
     assert prescriber.get(f"/api/patients/{patient_id}/forecast").json()["booster_due"] is True
     plan_page = page(prescriber, "plan-detail", plan.public_id)
     assert 'data-testid="plan-booster"' in plan_page
-    proposed = timezone.localdate().isoformat()
+    proposed = clinic_today(world.clinic_a).isoformat()
     assert f'value="{proposed}"' in plan_page  # the rule's date (the latest score), or today
     prescriber.post(
         reverse("plan-revise", args=[plan.public_id]),

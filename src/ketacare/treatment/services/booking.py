@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, require
 from ketacare.appointments import services as calendar
 from ketacare.appointments.models import Appointment, Kind
 from ketacare.audit.services import record
+from ketacare.consent.services import clinic_today
 from ketacare.patients.gate import get_for
 from ketacare.treatment.models import PlannedSession, PlanStatus, SessionState, TreatmentPlan
 
@@ -48,7 +48,7 @@ class BookingResult:
 
 
 def _bookable(plan: TreatmentPlan, days_ahead: int) -> list[PlannedSession]:
-    today = timezone.localdate()
+    today = clinic_today(plan.patient.clinic)
     return list(
         plan.planned_sessions.filter(
             status=SessionState.PLANNED, appointment__isnull=True, on__gte=today,

@@ -16,6 +16,8 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical.outcomes import Signal
+from ketacare.clinics.models import Clinic
+from ketacare.consent.services import clinic_today
 from ketacare.measures.models import ScaleResponse
 from ketacare.measures.progress import InstrumentProgress, progress_by_instrument
 from ketacare.patients.models import Patient
@@ -27,7 +29,8 @@ def iv_infusion_dates(patient: Patient) -> list[date]:
     """The IV infusions given (a session not dosed does not count towards futility)."""
     rows = DosingSession.objects.filter(clinic_id=patient.clinic_id, patient=patient, route="iv")
     rows = rows.exclude(status=SessionStatus.NOT_DOSED)
-    return [timezone.localtime(when).date() for when in rows.values_list("started_at", flat=True)]
+    clinic = patient.clinic
+    return [clinic_today(clinic, at=when) for when in rows.values_list("started_at", flat=True)]
 
 
 def patient_progress(patient: Patient) -> list[InstrumentProgress]:
@@ -55,19 +58,23 @@ def _futility_reviewed(patient: Patient, since: date) -> bool:
 
 
 def _flag(
-    flag: str, prefix: str, found: tuple[InstrumentProgress, Signal] | None, settled: bool
+    flag: str,
+    prefix: str,
+    found: tuple[InstrumentProgress, Signal] | None,
+    since: date | None,
+    settled: bool,
 ) -> dict[str, object]:
     """The stored fields of one signal: whether it holds, since when, why, and whether it
     is still open (not yet acted on: a booster planned, a futility review made)."""
     if found is None:
         return {flag: False, f"{prefix}_since": None, f"{prefix}_reason": "",
                 f"{prefix}_open": False}  # fmt: skip
-    return {flag: True, f"{prefix}_since": _day(found[0]), f"{prefix}_reason":
+    return {flag: True, f"{prefix}_since": since, f"{prefix}_reason":
             found[1].reason[:200], f"{prefix}_open": not settled}  # fmt: skip
 
 
-def _day(progress: InstrumentProgress) -> date:
-    return timezone.localtime(progress.latest.taken_at).date()
+def _day(progress: InstrumentProgress, clinic: Clinic) -> date:
+    return clinic_today(clinic, at=progress.latest.taken_at)
 
 
 def refresh_outcome_state(patient: Patient) -> OutcomeState:
@@ -79,15 +86,18 @@ def refresh_outcome_state(patient: Patient) -> OutcomeState:
         if futility is None and progress.futility_signal:
             futility = (progress, progress.futility_signal)
     plan = TreatmentPlan.objects.filter(clinic_id=patient.clinic_id, patient=patient).first()
-    planned = booster is not None and _booster_planned(plan, _day(booster[0]))
-    reviewed = futility is not None and _futility_reviewed(patient, _day(futility[0]))
+    clinic = patient.clinic
+    booster_since = _day(booster[0], clinic) if booster else None
+    futility_since = _day(futility[0], clinic) if futility else None
+    planned = booster_since is not None and _booster_planned(plan, booster_since)
+    reviewed = futility_since is not None and _futility_reviewed(patient, futility_since)
     values = {
         "updated_at": timezone.now(),
         "plan": plan,
         "booster_planned": planned,
         "futility_reviewed": reviewed,
-        **_flag("booster_due", "booster", booster, planned),
-        **_flag("futility", "futility", futility, reviewed),
+        **_flag("booster_due", "booster", booster, booster_since, planned),
+        **_flag("futility", "futility", futility, futility_since, reviewed),
     }
     state, _ = OutcomeState.objects.update_or_create(
         patient=patient, defaults={"clinic_id": patient.clinic_id, **values}

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare.accounts.actor import Actor, system_actor
 from ketacare.accounts.roles import Action
@@ -20,6 +19,7 @@ from ketacare.audit.services import record
 from ketacare.clinical import protocols
 from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical_input import plausible_date
+from ketacare.consent.services import clinic_today
 from ketacare.patients.gate import get_for
 from ketacare.sessions.models import DosingSession
 from ketacare.treatment.models import PlannedSession, SessionState, TreatmentPlan
@@ -94,9 +94,10 @@ def _fulfilling_session(actor: Actor, row: PlannedSession, session_id: Any) -> D
 def _moved_copy(row: PlannedSession, on: date | None) -> PlannedSession:
     if on is None:
         raise _refuse("on", "Give the new date.")
-    if on < timezone.localdate():
+    today = clinic_today(row.patient.clinic)
+    if on < today:
         raise _refuse("on", "The new date cannot be in the past.")
-    plausible_date("on", on, PLAN_START)
+    plausible_date("on", on, PLAN_START, today)
     if on == row.on:
         raise _refuse("on", "That is the planned date already.")
     return PlannedSession.objects.create(
@@ -123,7 +124,7 @@ def link_started_session(session: DosingSession) -> PlannedSession | None:
     template = protocols.TEMPLATES.get(plan.template) if plan else None
     if plan is None or plan.is_draft or template is None or template.route.value != session.route:
         return None
-    day = timezone.localtime(session.started_at).date()
+    day = clinic_today(plan.clinic, at=session.started_at)
     window = timedelta(days=LINK_WINDOW_DAYS)
     candidates = plan.planned_sessions.filter(
         kind="dosing", status=SessionState.PLANNED, on__gte=day - window, on__lte=day + window

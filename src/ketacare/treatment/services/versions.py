@@ -25,6 +25,7 @@ from ketacare.clinical.dates import PLAN_START
 from ketacare.clinical.dosing import calculate_dose
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical_input import plausible_date
+from ketacare.consent.services import clinic_today
 from ketacare.patients.gate import get_for
 from ketacare.treatment.models import (
     ChangeKind,
@@ -94,9 +95,10 @@ def _check(plan: TreatmentPlan, revision: Revision) -> None:
     if revision.kind in NEEDS_DATE:
         if revision.on is None:
             raise _refuse("on", "Give the date.")
-        if revision.on < timezone.localdate():
+        today = clinic_today(plan.patient.clinic)
+        if revision.on < today:
             raise _refuse("on", "The date cannot be in the past.")
-        plausible_date("on", revision.on, PLAN_START)
+        plausible_date("on", revision.on, PLAN_START, today)
 
 
 def _titrated_dose(plan: TreatmentPlan, dose_mg: float) -> float:
@@ -124,7 +126,7 @@ def _copy(row: PlannedSession, plan: TreatmentPlan, **changes: Any) -> PlannedSe
 
 def _revised_rows(old: TreatmentPlan, new: TreatmentPlan, revision: Revision) -> list[Any]:
     """The old version's rows, copied, with the change applied to those still ahead."""
-    today, kind = timezone.localdate(), revision.kind
+    today, kind = clinic_today(old.patient.clinic), revision.kind
     rows = list(old.planned_sessions.order_by("position"))
     ahead = [r for r in rows if r.status == SessionState.PLANNED and r.on >= today]
     cancelled = {r.pk: f"{ChangeKind(kind).label} in version {new.version}" for r in ahead}

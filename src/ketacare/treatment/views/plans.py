@@ -14,7 +14,7 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, role_can
-from ketacare.consent.services import ConsentMissing
+from ketacare.consent.services import ConsentMissing, clinic_today
 from ketacare.measures.services import open_alerts
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -78,7 +78,7 @@ def plan_context(actor: Actor, plan: TreatmentPlan, **extra: object) -> dict[str
     """What the plan page shows: the version, its history, its planned sessions, the
     clinical prompts (booster, futility) and the actions the role may take."""
     page = plan_page_data(actor, plan)
-    today = timezone.localdate()
+    today = clinic_today(plan.patient.clinic)
     proposal = page.booster_on(today)
     return {
         "plan": plan,
