@@ -39,6 +39,7 @@ from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
 from ketacare.referrals.demo_data import load_referrals
 from ketacare.sessions.models import DosingSession
+from ketacare.treatment.demo_plans import load_plans
 
 # Published, so the password rules refuse it (it contains "ketacare"); set directly below,
 # bypassing them, for local demo accounts only (README).
@@ -114,6 +115,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_consents(clinic, User.objects.get(email=DEMO_USERS[Role.NURSE]), timezone.now())
     load_referrals(clinic, _actor(clinic, Role.FRONT_DESK))
     load_rems(_actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE), rng)
+    load_plans(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.FRONT_DESK))
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])

@@ -34,7 +34,8 @@ MARKS = ("done", "missed", "rescheduled")
 class StatusChange:
     status: str
     session_id: Any = None
-    """Done: the dosing session that fulfilled it."""
+    """Done, for a dosing session: the dosing session that fulfilled it (counselling and
+    reviews are marked done without one: their notes live in their own records)."""
     on: date | None = None
     """Rescheduled: the new date."""
     note: str = ""
@@ -62,7 +63,7 @@ def change_status(actor: Actor, planned_id: Any, change: StatusChange) -> Planne
         raise _refuse("status", "Choose done, missed or rescheduled.")
     _check_row(row)
     detail: dict[str, Any] = {"status": change.status}
-    if change.status == "done":
+    if change.status == "done" and row.kind == "dosing":
         session = _fulfilling_session(actor, row, change.session_id)
         row.dosing_session = session
         detail["dosing_session"] = str(session.public_id)
@@ -78,9 +79,6 @@ def change_status(actor: Actor, planned_id: Any, change: StatusChange) -> Planne
 
 
 def _fulfilling_session(actor: Actor, row: PlannedSession, session_id: Any) -> DosingSession:
-    if row.kind != "dosing":
-        raise _refuse("status", "Only a dosing session is fulfilled by a dosing session; mark "
-                      "counselling and reviews as they happen in their own records.")  # fmt: skip
     if not session_id:
         raise _refuse("session_id", "Choose the dosing session that fulfilled it.")
     session = get_for(actor, DosingSession, session_id, Action.SESSION_VIEW)

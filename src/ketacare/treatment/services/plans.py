@@ -106,18 +106,7 @@ def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
         start_on=start_on,
         dose_mg=dose_mg,
         dose_override=asdict(override) if override else {},
-        schedule=[
-            {
-                "on": s.on.isoformat(),
-                "kind": str(s.kind),
-                "phase": s.phase,
-                "dosing_number": s.dosing_number,
-                "dose_mg": s.dose_mg,
-                "detail": s.detail,
-                "source": s.source,
-            }
-            for s in schedule
-        ],
+        schedule=[schedule_entry(s) for s in schedule],
         counselling=counselling_of(new),
         created_by=actor.user,
     )
@@ -137,6 +126,19 @@ def create_plan(actor: Actor, patient_id: Any, new: NewPlan) -> TreatmentPlan:
         },
     )
     return plan
+
+
+def schedule_entry(s: protocols.ScheduledSession) -> dict[str, Any]:
+    """One session of the core's schedule as the plan stores it."""
+    return {
+        "on": s.on.isoformat(),
+        "kind": str(s.kind),
+        "phase": s.phase,
+        "dosing_number": s.dosing_number,
+        "dose_mg": s.dose_mg,
+        "detail": s.detail,
+        "source": s.source,
+    }
 
 
 def store_sessions(plan: TreatmentPlan, entries: list[dict[str, Any]]) -> None:

@@ -1,0 +1,87 @@
+"""Demo plans (invented): two IV inductions under way, planned from their first infusion and
+signed, whose given infusions marked their planned sessions done, one missed and one moved;
+one of them titrated by a second version; an esketamine course signed to start tomorrow; a
+draft waiting for its signature. The demo's scores then put a booster due and a futility
+review on Today by the clinical rules, as any recorded score would."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ketacare.accounts.actor import Actor
+from ketacare.audit.services import record
+from ketacare.clinical import protocols
+from ketacare.clinics.models import Clinic
+from ketacare.consent.services import clinic_today
+from ketacare.patients.models import Patient
+from ketacare.sessions.models import DosingSession
+from ketacare.treatment.models import SessionState, TreatmentPlan
+from ketacare.treatment.services import planned, plans, versions
+from ketacare.treatment.services.outcome_state import refresh_outcome_state
+
+DEMO_CADENCE = protocols.ClinicScheduleRules(preparation_sessions=1, counselling_every_n_sessions=3)
+
+
+def load_plans(clinic: Clinic, prescriber: Actor, front_desk: Actor) -> None:
+    if TreatmentPlan.objects.filter(clinic=clinic).exists():
+        return
+    patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn"))
+    for index, titrate in ((1, True), (3, False)):
+        if index < len(patients):
+            _induction_under_way(prescriber, front_desk, patients[index], titrate)
+    tomorrow = clinic_today(clinic) + timedelta(days=1)
+    if len(patients) > 4:  # signed esketamine consent version 2 (consent demo)
+        new = plans.NewPlan("esketamine-trd", tomorrow, 56, preparation_sessions=1)
+        plan = plans.create_plan(prescriber, patients[4].public_id, new)
+        versions.sign_plan(prescriber, plan.public_id)
+    if len(patients) > 5:
+        new = plans.NewPlan("iv-induction", tomorrow + timedelta(days=6), integration_every_n=3)
+        plans.create_plan(prescriber, patients[5].public_id, new)  # left a draft
+
+
+def _induction_under_way(prescriber: Actor, desk: Actor, patient: Patient, titrate: bool) -> None:
+    sessions = list(DosingSession.objects.filter(patient=patient).order_by("started_at"))
+    if not sessions:
+        return
+    start = clinic_today(patient.clinic, at=sessions[0].started_at)
+    weight = float(patient.weight_kg)
+    schedule = protocols.generate_schedule(
+        "iv-induction", start, protocols.PatientContext(weight), DEMO_CADENCE
+    )
+    signed = sessions[0].started_at - timedelta(days=1)
+    plan = TreatmentPlan.objects.create(
+        clinic=patient.clinic, patient=patient, template="iv-induction",
+        template_name=protocols.TEMPLATES["iv-induction"].name, start_on=start,
+        schedule=[plans.schedule_entry(s) for s in schedule], created_by=prescriber.user,
+        created_at=signed, signed_by=prescriber.user, signed_at=signed,
+        counselling={"preparation_sessions": 1, "integration_every_n": 3,
+                     "source": "clinic setting"},
+    )  # fmt: skip
+    plans.store_sessions(plan, plan.schedule)
+    record(prescriber, "create", "treatment_plan", plan.public_id, patient_id=patient.public_id,
+           detail={"demo": True, "signed": True})  # fmt: skip
+    for session in sessions:
+        planned.link_started_session(session)
+    _mark_the_past(desk, plan, clinic_today(patient.clinic))
+    if titrate:
+        revision = versions.Revision(
+            "titrate", "Well tolerated, partial response so far: 0.6 mg/kg for the rest",
+            dose_mg=round(0.6 * weight),
+        )  # fmt: skip
+        versions.revise_plan(prescriber, plan.public_id, revision)
+    refresh_outcome_state(patient)
+
+
+def _mark_the_past(desk: Actor, plan: TreatmentPlan, today: date) -> None:
+    """Counselling and reviews before today took place; the first infusion without a
+    session was missed, the next moved to tomorrow."""
+    past = plan.planned_sessions.filter(status=SessionState.PLANNED, on__lt=today)
+    missing = 0
+    for row in past.order_by("on", "position"):
+        if row.kind != "dosing":
+            change = planned.StatusChange("done", note="held as planned")
+        elif missing == 0:
+            change, missing = planned.StatusChange("missed", note="unwell (demo)"), 1
+        else:
+            change = planned.StatusChange("rescheduled", on=today + timedelta(days=1))
+        planned.change_status(desk, row.public_id, change)
