@@ -21,6 +21,7 @@ from ketacare.sessions.models import DoseAdministration, DosingSession, SessionA
 from tests.web.run_sheet_helpers import (
     actor,
     clinic_time,
+    complete_rems_form,
     esketamine_dose,
     esketamine_lot,
     started_session,
@@ -169,6 +170,7 @@ def test_a_session_in_progress_cannot_be_signed(world):
 def test_a_signed_session_is_locked_for_every_entry(world):
     session = started_session(world)
     _discharged(session)
+    complete_rems_form(world, session)  # signing needs it (S11)
     signed = services.sign_session(actor(world, "prescriber"), session.public_id,
                                    version=session.version)  # fmt: skip
     assert signed.signed_by == world.users_a["prescriber"]
@@ -199,6 +201,7 @@ def test_an_amendment_after_signing_keeps_the_original_with_who_when_and_why(wor
     administer_dose(actor(world), session.public_id, esketamine_dose(world), lot_number="L1",
                     lot_expires_on=timezone.localdate(), version=None)  # fmt: skip
     _discharged(session)
+    complete_rems_form(world, session)  # signing needs it (S11)
     session = services.sign_session(actor(world, "nurse"), session.public_id, version=None)
     amendment = run_sheet.amend_session(
         actor(world, "prescriber"), session.public_id, section="dose",
@@ -217,6 +220,7 @@ def test_the_later_of_two_saves_from_the_same_version_is_told_to_reload(world):
     administer_dose(actor(world), session.public_id, esketamine_dose(world), lot_number="L1",
                     lot_expires_on=timezone.localdate(), version=seen)  # fmt: skip
     _discharged(session)
+    complete_rems_form(world, session)  # signing needs it (S11)
     with pytest.raises(SessionConflict) as refused:
         services.sign_session(actor(world, "nurse"), session.public_id, version=seen)
     assert "reload" in refused.value.message_dict["version"][0]
@@ -232,3 +236,12 @@ def test_a_late_sedation_entry_covers_the_planned_minute_nearest_to_it(world):
     run_sheet.record_sedation(actor(world), session.public_id, 5, clinic_time(world, 2))
     due = [(p.minute, p.kind) for p in run_sheet.assessments_due(session)]
     assert (120, "sedation") not in due and (40, "sedation") in due
+
+
+def test_an_esketamine_session_is_not_signed_while_its_rems_form_lacks_a_field(world):
+    session = started_session(world)
+    _discharged(session)
+    with pytest.raises(ValidationError) as refused:
+        services.sign_session(actor(world, "nurse"), session.public_id, version=None)
+    assert "REMS Patient Monitoring Form lacks" in refused.value.message_dict["rems"][0]
+    assert DosingSession.objects.get(pk=session.pk).signed_at is None

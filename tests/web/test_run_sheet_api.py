@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from ketacare.controlled.models import Entry
 from ketacare.sessions.models import DosingSession
-from tests.web.run_sheet_helpers import clinic_time, esketamine_lot, started_session
+from tests.web.run_sheet_helpers import (
+    clinic_time,
+    complete_rems_form,
+    esketamine_lot,
+    started_session,
+)
 from tests.web.test_api_sessions import api_as, post
 
 pytestmark = pytest.mark.django_db
@@ -52,20 +57,23 @@ def test_a_stale_version_is_a_409_telling_to_reload(world):
                      lot_expires_on=timezone.localdate().isoformat())  # fmt: skip
     assert post(nurse, url, body).status_code == 201
     DosingSession.objects.filter(pk=session.pk).update(status="discharged")
+    complete_rems_form(world, session)  # signing needs it (S11)
     late = post(nurse, f"/api/sessions/{session.public_id}/sign", {"version": session.version})
     assert late.status_code == 409 and loc(late) == ["version"]
     assert "reload" in late.json()["detail"][0]["msg"]
 
 
 def test_after_signing_readings_are_a_409_and_an_amendment_is_kept(world):
-    session = started_session(world)
+    session = started_session(world, "iv")  # no REMS form: signing alone
     DosingSession.objects.filter(pk=session.pk).update(status="discharged")
+    complete_rems_form(world, session)  # signing needs it (S11)
     prescriber = api_as(world.users_a["prescriber"])
     base = f"/api/sessions/{session.public_id}"
     therapist = post(api_as(world.users_a["therapist"]), f"{base}/sign", {"version": 1})
     assert therapist.status_code == 403
     signed = post(prescriber, f"{base}/sign", {"version": 1})
-    assert signed.status_code == 200 and signed.json()["signed_by"] == "prescriber@a.example"
+    assert signed.status_code == 200, signed.content
+    assert signed.json()["signed_by"] == "prescriber@a.example"
     reading = post(prescriber, f"{base}/readings", {"systolic_mmhg": 120, "diastolic_mmhg": 80})
     event = {"description": "x", "severity": "mild", "action_taken": "y"}
     for refused in (reading, post(prescriber, f"{base}/adverse-events", event)):

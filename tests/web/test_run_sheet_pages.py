@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from ketacare.controlled.models import Entry
 from ketacare.sessions.models import DoseAdministration, DosingSession, SessionAmendment
-from tests.web.run_sheet_helpers import clinic_time, esketamine_lot, started_session
+from tests.web.run_sheet_helpers import (
+    clinic_time,
+    complete_rems_form,
+    esketamine_lot,
+    started_session,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -101,8 +106,9 @@ def test_adverse_events_and_sedation_from_the_page_and_what_is_due_next(world, c
 
 
 def test_signing_locks_the_page_and_an_amendment_keeps_the_original(world, client_as):
-    session = started_session(world)
+    session = started_session(world, "iv")  # no REMS form: signing alone
     DosingSession.objects.filter(pk=session.pk).update(status="discharged")
+    complete_rems_form(world, session)  # signing needs it (S11)
     therapist = client_as(world.users_a["therapist"])
     sign_url = reverse("session-sign", args=[session.public_id])
     assert therapist.post(sign_url, {"version": "1"}).status_code == 403
@@ -127,6 +133,7 @@ def test_the_later_of_two_nurses_saving_is_told_to_reload_and_nothing_is_overwri
 ):
     session = started_session(world)
     DosingSession.objects.filter(pk=session.pk).update(status="discharged")
+    complete_rems_form(world, session)  # signing needs it (S11)
     first, second = client_as(world.users_a["nurse"]), client_as(world.users_a["prescriber"])
     page(first, session), page(second, session)  # both drew the page at version 1
     amend = {"section": "discharge", "correction": "first", "reason": "r", "version": "1"}
