@@ -117,6 +117,8 @@ def prescriber_plans_esketamine(page: Page, chart_url: str) -> None:
     page.get_by_label("Fixed dose (mg)").fill("56")
     page.get_by_role("button", name="Generate schedule").click()
     expect(page.get_by_test_id("plan-schedule")).to_be_visible()
+    page.get_by_role("button", name="Sign this plan").click()
+    expect(page.get_by_role("button", name="Sign this plan")).to_have_count(0)
     # The Spravato REMS: the patient is enrolled before the first esketamine dose (S10, S11).
     page.goto(chart_url)
     page.get_by_role("link", name="Spravato REMS").click()
@@ -201,7 +203,31 @@ def nurse_runs_and_signs(page: Page, session_url: str) -> None:
     page.get_by_role("button", name="Check and discharge").click()
     expect(page.get_by_test_id("session-status")).to_have_text("Discharged")
     page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
+    expect(page.locator("main")).to_contain_text("REMS Patient Monitoring Form lacks")
+    complete_the_rems_form(page, session_url)
+    page.goto(session_url)
+    page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
     expect(page.get_by_test_id("signed")).to_contain_text("locked")
+
+
+def complete_the_rems_form(page: Page, session_url: str) -> None:
+    """What the run sheet did not already fill in, as the nurse enters it (S11)."""
+    page.goto(f"{session_url.rstrip('/')}/rems/")
+    entries = {"Telephone": "(555) 010-2000", "Healthcare setting address": "1 River Rd",
+               "Ready to leave": "100", "BP 40 min after administration": "146/90",
+               "BP before session completion": "128/82"}  # fmt: skip
+    for label, value in entries.items():
+        box = page.get_by_role("textbox", name=re.compile(label))
+        if box.count() and not box.first.input_value():
+            box.first.fill(value)
+    answers = {"Sedation": "no", "Dissociation": "yes", "Respiratory depression": "no",
+               "Serious adverse event": "no"}  # fmt: skip
+    for label, value in answers.items():
+        choice = page.get_by_role("combobox", name=label, exact=True)
+        if choice.count() and not choice.first.input_value():
+            choice.first.select_option(value)
+    page.get_by_role("button", name="Save the form").click()
+    expect(page.get_by_test_id("rems-status")).to_contain_text("Complete")
 
 
 def therapist_writes_the_integration_note(page: Page, chart_url: str) -> None:
@@ -240,6 +266,8 @@ def test_a_clinic_day_from_referral_to_integration_note(
     page.goto(f"{base}/today/")
     expect(page.get_by_test_id("today-sessions")).to_contain_text("Morgan Delacroix")
     nurse_runs_and_signs(page, session_url)
+    page.goto(f"{base}/rems/")
+    expect(page.get_by_test_id("rems-row").filter(has_text="Delacroix")).to_have_count(1)
     page.goto(f"{base}/today/")
     page.screenshot(path=str(shots / "clinic-day-today-desktop.png"), full_page=True)
 
