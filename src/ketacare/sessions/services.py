@@ -331,8 +331,8 @@ def sign_session(actor: Actor, session_id: Any, *, version: int | None) -> Dosin
     missing = rems.missing_fields(actor, session)
     if missing:  # an esketamine session's REMS Patient Monitoring Form is complete first (S11)
         names = ", ".join(field.label for field in missing)
-        raise ValidationError({"rems": f"The REMS Patient Monitoring Form lacks: {names}. "
-                               "Complete it (the session's REMS form) before signing."})  # fmt: skip
+        message = f"The REMS Patient Monitoring Form lacks: {names}. Complete it before signing."
+        raise ValidationError({"rems": message})
     session.signed_at = timezone.now()
     session.signed_by = actor.user
     session.save(update_fields=["signed_at", "signed_by"])
