@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.steps import fill_provider_referral, record_full_reading_now, record_raised_reading
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -40,17 +41,7 @@ def send_referral(browser: Browser, base: str) -> str:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{base}/c/riverside/refer/")
-    page.get_by_label("Referring provider's name").fill("Dr. Lee Okafor")
-    page.get_by_label("Referring provider's NPI").fill("1234567893")
-    page.get_by_label("Practice").fill("Hudson Valley Psychiatry")
-    page.get_by_label("Your phone").fill("(555) 014-2200")
-    page.get_by_label("Patient's first name").fill("Morgan")
-    page.get_by_label("Patient's last name").fill("Delacroix")
-    page.get_by_label("Patient's date of birth").fill("1979-06-21")
-    page.get_by_label("Patient's phone").fill("(555) 016-3300")
-    page.get_by_label("Patient's state of residence").select_option("NY")
-    page.get_by_label("Diagnoses (ICD-10-CM)").fill("F33.2")
-    page.get_by_label("Reason for referral").fill("No remission after two adequate trials.")
+    fill_provider_referral(page)
     page.get_by_role("button", name="Send referral").click()
     reference = page.get_by_test_id("reference")
     expect(reference).to_have_text(re.compile(r"^REF-"))
@@ -182,21 +173,9 @@ def nurse_runs_and_signs(page: Page, session_url: str) -> None:
     page.get_by_label("Device 2 (HH:MM)").fill(clock(sid, 8))
     page.get_by_role("button", name="Record the dose").click()
     expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
-    vitals = page.get_by_test_id("vitals-form")
-    vitals.get_by_label("Systolic (mmHg)").fill("146")
-    vitals.get_by_label("Diastolic (mmHg)").fill("90")
-    vitals.get_by_label("Time taken").fill(clock(sid, 41))
-    vitals.get_by_role("button", name="Record reading").click()
+    record_raised_reading(page, clock(sid, 41))
     expect(page.get_by_test_id("readings")).to_contain_text("146/90")
-    vitals = page.get_by_test_id("vitals-form")
-    vitals.get_by_label("Systolic (mmHg)").fill("128")
-    vitals.get_by_label("Diastolic (mmHg)").fill("82")
-    vitals.get_by_label("Heart rate (/min)").fill("74")
-    vitals.get_by_label("SpO2 (%)").fill("98")
-    vitals.get_by_label("Respiration rate (/min)").fill("14")
-    vitals.get_by_label("MOAA/S").select_option("5")
-    vitals.get_by_role("button", name="Record reading").click()
-    expect(page.get_by_test_id("readings").locator("tr")).to_have_count(2)
+    record_full_reading_now(page)
     page.get_by_label("Alert and oriented").check()
     page.get_by_label("Escort present").check()
     page.get_by_label("Clinician judges stable").check()

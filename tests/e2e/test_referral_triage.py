@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.steps import fill_provider_referral
 
 pytestmark = pytest.mark.e2e
 
@@ -24,17 +25,8 @@ def _send_referral(browser: Browser, base: str, shots) -> str:  # type: ignore[n
     page.goto(f"{base}/c/riverside/refer/")
     expect(page.get_by_role("heading", name="Refer a patient to Riverside")).to_be_visible()
     page.screenshot(path=str(shots / "referral-form-phone.png"), full_page=True)
-    page.get_by_label("Referring provider's name").fill("Dr. Lee Okafor")
+    fill_provider_referral(page)
     page.get_by_label("Referring provider's NPI").fill("1234567890")  # wrong check digit
-    page.get_by_label("Practice").fill("Hudson Valley Psychiatry")
-    page.get_by_label("Your phone").fill("(555) 014-2200")
-    page.get_by_label("Patient's first name").fill("Morgan")
-    page.get_by_label("Patient's last name").fill("Delacroix")
-    page.get_by_label("Patient's date of birth").fill("1979-06-21")
-    page.get_by_label("Patient's phone").fill("(555) 016-3300")
-    page.get_by_label("Patient's state of residence").select_option("NY")
-    page.get_by_label("Diagnoses (ICD-10-CM)").fill("F33.2")
-    page.get_by_label("Reason for referral").fill("No remission after two adequate trials.")
     page.get_by_role("button", name="Send referral").click()
     expect(page.locator('[data-field="referrer_npi"]')).to_contain_text("check digit")
     page.get_by_label("Referring provider's NPI").fill("1234567893")

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.steps import record_full_reading_now, record_raised_reading
 
 pytestmark = pytest.mark.e2e
 
@@ -68,22 +69,10 @@ def test_a_nurse_keeps_the_run_sheet_signs_it_and_a_correction_is_an_amendment(
     expect(page.get_by_test_id("administration")).to_contain_text("ESK-0925")
 
     page.evaluate("window.stillTheSamePage = true")  # gone if the page were reloaded
-    vitals = page.get_by_test_id("vitals-form")
-    vitals.get_by_label("Systolic (mmHg)").fill("146")
-    vitals.get_by_label("Diastolic (mmHg)").fill("90")
-    vitals.get_by_label("Time taken").fill(clock(s, 41))
-    vitals.get_by_role("button", name="Record reading").click()
+    record_raised_reading(page, clock(s, 41))
     expect(page.get_by_test_id("vitals-result")).to_be_focused()
     expect(page.get_by_test_id("readings")).to_contain_text("146/90")
-    vitals = page.get_by_test_id("vitals-form")
-    vitals.get_by_label("Systolic (mmHg)").fill("128")
-    vitals.get_by_label("Diastolic (mmHg)").fill("82")
-    vitals.get_by_label("Heart rate (/min)").fill("74")
-    vitals.get_by_label("SpO2 (%)").fill("98")
-    vitals.get_by_label("Respiration rate (/min)").fill("14")
-    vitals.get_by_label("MOAA/S").select_option("5")
-    vitals.get_by_role("button", name="Record reading").click()
-    expect(page.get_by_test_id("readings").locator("tr")).to_have_count(2)
+    record_full_reading_now(page)
     expect(page.get_by_test_id("overdue")).to_have_count(0)
     assert page.evaluate("window.stillTheSamePage") is True
 
