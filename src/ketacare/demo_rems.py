@@ -45,6 +45,8 @@ def load_rems(prescriber: Actor, nurse: Actor, rng: random.Random) -> None:
         session = _past_session(nurse, patient, days_ago, rng)
         rems.open_form(session)
         entered = ENTERED if state != "partial" else {"monitoring_hcp_phone": "(555) 010-2000"}
+        if state != "partial" and not patient.clinic.address:  # a clinic made before the demo
+            entered = {**entered, "setting_address": f"{patient.clinic.name} (address not on file)"}
         rems.save_answers(nurse, session, entered)
         if state == "submitted":
             on = today - timedelta(days=days_ago - 2)
