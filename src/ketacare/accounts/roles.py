@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     COUNSELLING_RECORD = "counselling.record", "Write and sign counselling notes"
     CALENDAR_VIEW = "calendar.view", "See the clinic calendar"
     APPOINTMENT_BOOK = "appointment.book", "Book, move and cancel appointments"
+    APPOINTMENT_CHECK_IN = "appointment.check_in", "Check a patient in on arrival"
     OWN_APPOINTMENTS = "appointment.own", "Subscribe to one's own appointments"
     QUESTIONNAIRE_SCHEDULE = "questionnaire.schedule", "Schedule a patient's questionnaires"
     CALENDAR_SETUP = "calendar.setup", "Set rooms, opening hours and closed days"
@@ -128,6 +129,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.SESSION_RUN,
             Action.SESSION_SIGN,
             Action.DOSE_OVERRIDE,
+            Action.APPOINTMENT_CHECK_IN,
             Action.PLAN_CREATE,
             Action.PLAN_SIGN,
             Action.MONITORING_LIMITS_SET,
@@ -149,6 +151,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PK_PREDICT,
             Action.SCREENING_RECORD,
             Action.SESSION_RUN,
+            Action.APPOINTMENT_CHECK_IN,  # the nurse meets the patient in the chair
             # The run sheet is signed by the licensed staff who monitored the session
             # (the REMS form names the monitoring health care professional, S11); the
             # therapist, front desk and admin may read sessions but not attest them.
@@ -183,6 +186,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONSENT_VIEW,  # and checks that the consents are signed before the day
             Action.CALENDAR_VIEW,
             Action.APPOINTMENT_BOOK,
+            Action.APPOINTMENT_CHECK_IN,  # front desk greets arrivals
             Action.REFERRAL_VIEW,
             Action.REFERRAL_TRIAGE,  # front desk triages what comes in
         }

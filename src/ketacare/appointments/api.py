@@ -51,6 +51,7 @@ class AppointmentOut(Schema):
     staff_id: int | None
     status: StatusCode
     cancel_reason: str
+    checked_in_at: datetime | None
 
 
 class CalendarQuery(PageQuery):
@@ -92,3 +93,8 @@ def move_appointment(request: HttpRequest, appointment_id: UUID, payload: Bookin
 @router.post("/appointments/{appointment_id}/cancel", response={200: AppointmentOut, **ERRORS})
 def cancel_appointment(request: HttpRequest, appointment_id: UUID, payload: CancelIn) -> Any:
     return services.cancel(actor_from_request(request), appointment_id, payload.reason)
+
+
+@router.post("/appointments/{appointment_id}/check-in", response={200: AppointmentOut, **ERRORS})
+def check_in_appointment(request: HttpRequest, appointment_id: UUID) -> Any:
+    return services.check_in(actor_from_request(request), appointment_id)

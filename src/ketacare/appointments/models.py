@@ -86,6 +86,13 @@ class Appointment(ClinicRecord):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     booked_at = models.DateTimeField(default=timezone.now)
+    # Arrival on the day (front desk, or the nurse or prescriber who meets the patient): the
+    # first step of the visit's state on Today (clinical/visit_state.py).
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -173,6 +173,33 @@ def cancel(actor: Actor, appointment_id: Any, reason: str) -> Appointment:
     return appointment
 
 
+@transaction.atomic
+def check_in(actor: Actor, appointment_id: Any) -> Appointment:
+    """The patient has arrived: the first step of the visit's state on Today. Only for a
+    booked appointment of the clinic's today; a second check-in is refused, not repeated."""
+    appointment = get_for(actor, Appointment, appointment_id, Action.APPOINTMENT_CHECK_IN,
+                          lock=True)  # fmt: skip
+    if appointment.status == Status.CANCELLED:
+        raise ValidationError({"appointment": (
+            f"This appointment was cancelled ({appointment.cancel_reason}): book it anew."
+        )})  # fmt: skip
+    day = _local(actor, appointment.starts_at).date()
+    today = _local(actor, timezone.now()).date()
+    if day != today:
+        raise ValidationError({"appointment": (
+            f"This appointment is on {day:%A %Y-%m-%d}, not today: check in on its day."
+        )})  # fmt: skip
+    if appointment.checked_in_at is not None:
+        raise ValidationError({"appointment": (
+            f"Already checked in at {_local(actor, appointment.checked_in_at):%H:%M}."
+        )})  # fmt: skip
+    appointment.checked_in_at, appointment.checked_in_by = timezone.now(), actor.user
+    appointment.save(update_fields=["checked_in_at", "checked_in_by"])
+    record(actor, "update", "appointment", appointment.public_id,
+           patient_id=appointment.patient.public_id, detail={"checked_in": True})  # fmt: skip
+    return appointment
+
+
 def between(actor: Actor, first: date, days: int) -> QuerySet[Appointment]:
     """Booked appointments of the clinic's local days [first, first + days): the day and week
     views. Showing names is a read of those patients: one audited list read."""

@@ -8,11 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
 from ketacare.accounts.actor import Actor
@@ -103,9 +106,27 @@ def appointment(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
         found.refresh_from_db()
     context = {"appointment": found, "patient": found.patient, "move_form": move_form,
                "cancel_form": cancel_form,
-               "can_book": role_can(actor.role, Action.APPOINTMENT_BOOK)}  # fmt: skip
+               "can_book": role_can(actor.role, Action.APPOINTMENT_BOOK),
+               "can_check_in": role_can(actor.role, Action.APPOINTMENT_CHECK_IN)}  # fmt: skip
     status = 422 if move_form.errors or cancel_form.errors else 200
     return render(request, "appointments/appointment.html", context, status=status)
+
+
+@require_POST
+@login_required
+def check_in(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
+    """From the Today page (back to it) or the appointment's page; a refusal is shown there
+    with its reason."""
+    actor = actor_from_request(request)
+    try:
+        found = services.check_in(actor, appointment_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{found.patient.full_name} is checked in.")
+    if request.POST.get("next") == "today":
+        return redirect("today")
+    return redirect("appointment", appointment_id=appointment_id)
 
 
 @login_required

@@ -6,7 +6,6 @@ may see it; each list is bounded and every list of names is one audited read."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -16,14 +15,16 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, Role, role_can
 from ketacare.appointments import services as calendar
+from ketacare.appointments.models import Kind
 from ketacare.audit.services import record
+from ketacare.clinical.clinic_settings import DEFAULT_MONITORING
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.controlled import services as controlled
 from ketacare.counselling.models import CounsellingSession
 from ketacare.measures.models import SafetyAlert
 from ketacare.referrals import services as referrals
 from ketacare.rems import services as rems
-from ketacare.sessions import observation
+from ketacare.sessions import observation, visit_states
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
 from ketacare.treatment.models import OutcomeState
 from ketacare.treatment.services.follow_ups import open_follow_ups
@@ -45,7 +46,7 @@ FIRST = {
 class Today:
     order: list[str] = field(default_factory=list)
     visits: list[dict[str, Any]] | None = None
-    sessions: list[DosingSession] | None = None
+    sessions: list[dict[str, Any]] | None = None  # each session under way with its state
     overdue: list[dict[str, Any]] | None = None
     alerts: list[SafetyAlert] | None = None
     referrals: int | None = None
@@ -54,6 +55,8 @@ class Today:
     rems: dict[str, int] | None = None
     boosters: list[OutcomeState] | None = None
     futility: list[OutcomeState] | None = None
+    can_check_in: bool = False
+    can_start: bool = False
 
 
 def _visits(actor: Actor) -> list[dict[str, Any]]:
@@ -66,29 +69,27 @@ def _visits(actor: Actor) -> list[dict[str, Any]]:
         since = datetime.combine(
             today - timedelta(days=1), time.min, timezone.get_current_timezone()
         )
-        sessions = DosingSession.objects.for_actor(actor, Action.SESSION_VIEW).filter(
-            patient_id__in=[a.patient_id for a in appointments], started_at__gte=since
+        sessions = (
+            DosingSession.objects.for_actor(actor, Action.SESSION_VIEW)
+            .filter(patient_id__in=[a.patient_id for a in appointments], started_at__gte=since)
+            .select_related("administration")
         )
         started = {s.patient_id: s for s in sessions.order_by("started_at")}
-    return [{"appointment": a, "session": started.get(a.patient_id)} for a in appointments]
+    return [
+        {"appointment": a, "session": started.get(a.patient_id) if a.kind == Kind.DOSING else None}
+        for a in appointments
+    ]  # fmt: skip
 
 
-def _overdue(actor: Actor, sessions: list[DosingSession]) -> list[dict[str, Any]]:
+def _overdue(
+    sessions: list[DosingSession], readings: dict[int, list[VitalSignsReading]], settings: Any
+) -> list[dict[str, Any]]:
     """Sessions under way whose next planned vital-sign reading is overdue, most overdue
-    first: two queries whatever the number of sessions (the readings' times of all of them
-    at once, the clinic's monitoring settings once)."""
-    # The same two queries with no session under way as with fifty (the page's query count
-    # is pinned; an empty IN list would skip the first).
-    taken: dict[int, list[datetime]] = defaultdict(list)
-    rows = VitalSignsReading.objects.filter(session_id__in=[s.pk for s in sessions] or [0])
-    for session_id, at in rows.values_list("session_id", "taken_at"):
-        taken[session_id].append(at)
-    assert actor.clinic is not None
-    settings = monitoring_settings(actor.clinic.pk)
+    first, from the readings and settings read once for the whole page."""
     now = timezone.now()
     late = []
     for s in sessions:
-        minutes = [int((at - s.started_at).total_seconds() // 60) for at in taken[s.pk]]
+        minutes = [int((r.taken_at - s.started_at).total_seconds() // 60) for r in readings[s.pk]]
         found = observation.next_reading(s, minutes, settings, now)
         if found and found[0].overdue:
             late.append({"session": s, "minute": found[0].minute, "due_at": found[1],
@@ -96,21 +97,48 @@ def _overdue(actor: Actor, sessions: list[DosingSession]) -> list[dict[str, Any]
     return sorted(late, key=lambda row: row["due_at"])
 
 
+def _states(actor: Actor, today: Today, under_way: list[DosingSession]) -> None:
+    """Each visit's state and each session's (clinical/visit_state.py), and the overdue
+    readings. For the roles that see sessions, one read of all their readings and one of
+    the clinic's limits: the same queries with no session as with fifty."""
+    readings: dict[int, list[VitalSignsReading]] = {}
+    settings = DEFAULT_MONITORING  # not read without a session: a visit's own state
+    if today.sessions is not None:
+        sessions = [v["session"] for v in today.visits or [] if v["session"] is not None]
+        readings = visit_states.readings_of({s.pk: s for s in [*sessions, *under_way]}.values())
+        assert actor.clinic is not None
+        settings = monitoring_settings(actor.clinic.pk)
+    now = timezone.now()
+    for visit in today.visits or []:
+        checked_in = visit["appointment"].checked_in_at is not None
+        visit["state"] = visit_states.visit_state(
+            checked_in, visit["session"], readings, settings, now
+        )
+    if today.sessions is not None:
+        today.sessions = [
+            {"session": s, "state": visit_states.visit_state(True, s, readings, settings, now)}
+            for s in under_way
+        ]
+        today.overdue = _overdue(under_way, readings, settings)
+
+
 def today_for(actor: Actor) -> Today:
     def can(action: str) -> bool:
         return role_can(actor.role, action)
 
-    today = Today()
+    today = Today(can_check_in=can(Action.APPOINTMENT_CHECK_IN), can_start=can(Action.SESSION_RUN))
     if can(Action.CALENDAR_VIEW):
         today.visits = _visits(actor)
+    under_way: list[DosingSession] = []
     if can(Action.SESSION_VIEW):
-        today.sessions = list(
+        under_way = list(
             DosingSession.objects.for_actor(actor, Action.SESSION_VIEW)
             .filter(status=SessionStatus.IN_PROGRESS)
-            .select_related("patient")
+            .select_related("patient", "administration")
             .order_by("started_at")[:LIMIT]
         )
-        today.overdue = _overdue(actor, today.sessions)
+        today.sessions = []
+    _states(actor, today, under_way)
     if can(Action.ALERT_ACKNOWLEDGE):
         today.alerts = list(
             SafetyAlert.objects.for_actor(actor, Action.ALERT_ACKNOWLEDGE)
@@ -137,7 +165,7 @@ def today_for(actor: Actor) -> Today:
             .select_related("patient")[:LIMIT]
         )
     shown = {
-        "sessions": [str(s.patient.public_id) for s in today.sessions or []],
+        "sessions": [str(row["session"].patient.public_id) for row in today.sessions or []],
         "alerts": [str(a.patient.public_id) for a in today.alerts or []],
         "drafts": [str(d.patient.public_id) for d in today.drafts or []],
         "boosters": [str(b.patient.public_id) for b in today.boosters or []],

@@ -98,6 +98,11 @@ urlpatterns = [
     path("calendar/feed/<str:token>.ics", appointments.feed, name="calendar-feed"),
     path("patients/<uuid:public_id>/appointments/new/", appointments.book, name="appointment-new"),
     path("appointments/<uuid:appointment_id>/", appointments.appointment, name="appointment"),
+    path(
+        "appointments/<uuid:appointment_id>/check-in/",
+        appointments.check_in,
+        name="appointment-check-in",
+    ),
     path("controlled/", controlled.ledger, name="controlled-ledger"),
     path("controlled/receipts/", controlled.receive, name="controlled-receive"),
     path("controlled/export.csv", controlled.export_csv, name="controlled-export"),
