@@ -1,8 +1,10 @@
 """A clinic day in a browser, role by role, on the demo clinic: a referral arrives, front desk
 accepts it and books a consultation, the prescriber screens the patient, has the consent
-signed on the tablet and plans esketamine, the nurse meets a blood-pressure hold and then runs
-the session (device log, discharge, signature), the therapist writes the integration note,
-and Today shows each step as it happens."""
+signed on the tablet and plans esketamine, front desk checks the patient in for the dosing
+visit (on a phone), the nurse meets a blood-pressure hold and then runs the session (device
+log, discharge, signature), the therapist writes the integration note, and Today shows the
+visit's state at each step: booked, checked in, pre-dose check, monitoring, ready for
+discharge, discharged."""
 
 from __future__ import annotations
 
@@ -162,7 +164,9 @@ def clock(public_id: str, minutes_after_start: int) -> str:
     return at.astimezone(ZoneInfo(s.clinic.time_zone)).strftime("%H:%M")
 
 
-def nurse_runs_and_signs(page: Page, session_url: str) -> None:
+def nurse_runs_and_signs(page: Page, base: str, session_url: str) -> None:
+    """The run sheet from the dose to the signature; Today says where the visit stands after
+    each step (on the nurse's own view of the day)."""
     sid = the_clock_moves_on(session_url, 130)
     page.goto(session_url)
     page.get_by_test_id("record-dose").click()
@@ -173,20 +177,69 @@ def nurse_runs_and_signs(page: Page, session_url: str) -> None:
     page.get_by_label("Device 2 (HH:MM)").fill(clock(sid, 8))
     page.get_by_role("button", name="Record the dose").click()
     expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
+    today_says(page, base, "monitoring")  # the devices' stop is behind: after the dose
+    page.goto(session_url)
     record_raised_reading(page, clock(sid, 41))
     expect(page.get_by_test_id("readings")).to_contain_text("146/90")
+    today_says(page, base, "monitoring")  # the 2-hour check is still to come (S11)
+    page.goto(session_url)
     record_full_reading_now(page)
+    today_says(page, base, "ready for discharge")
+    page.goto(session_url)
     page.get_by_label("Alert and oriented").check()
     page.get_by_label("Escort present").check()
     page.get_by_label("Clinician judges stable").check()
     page.get_by_role("button", name="Check and discharge").click()
     expect(page.get_by_test_id("session-status")).to_have_text("Discharged")
+    expect(page.get_by_test_id("session-rems")).to_contain_text("fields missing")
+    today_says(page, base, "discharged")
+    page.goto(session_url)
     page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
     expect(page.locator("main")).to_contain_text("REMS Patient Monitoring Form lacks")
     complete_the_rems_form(page, session_url)
     page.goto(session_url)
+    expect(page.get_by_test_id("session-rems")).to_contain_text("complete, not yet submitted")
     page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
     expect(page.get_by_test_id("signed")).to_contain_text("locked")
+
+
+def dosing_visit_today(chart_url: str) -> None:
+    """Today's dosing visit, booked beforehand (made here: the test cannot pick the hour it
+    runs at, and the clinic's opening hours refuse a booking at night)."""
+    from django.utils import timezone
+
+    from ketacare.appointments.models import Appointment
+    from ketacare.patients.models import Patient
+
+    patient = Patient.objects.get(public_id=chart_url.rstrip("/").rsplit("/", 1)[-1])
+    now = timezone.now()
+    Appointment.objects.create(clinic=patient.clinic, patient=patient, kind="dosing",
+                               starts_at=now, ends_at=now + timedelta(hours=2))  # fmt: skip
+
+
+def morgans_visit(page: Page):  # type: ignore[no-untyped-def]
+    return (
+        page.get_by_test_id("visit")
+        .filter(has_text="Morgan Delacroix")
+        .filter(has_text="Dosing session")
+    )
+
+
+def today_says(page: Page, base: str, state: str) -> None:
+    page.goto(f"{base}/today/")
+    expect(morgans_visit(page).get_by_test_id("visit-state")).to_have_text(state)
+
+
+def front_desk_checks_morgan_in(page: Page, base: str, shots) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size(PHONE)
+    today_says(page, base, "booked")
+    morgans_visit(page).get_by_role("button", name="Check in").click()
+    expect(page.locator(".messages")).to_contain_text("Morgan Delacroix is checked in")
+    expect(morgans_visit(page).get_by_test_id("visit-state")).to_have_text("checked in")
+    expect(morgans_visit(page).get_by_role("button", name="Check in")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(shots / "clinic-day-today-check-in-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def complete_the_rems_form(page: Page, session_url: str) -> None:
@@ -240,11 +293,15 @@ def test_a_clinic_day_from_referral_to_integration_note(
     prescriber_screens_and_consents(page, chart_url)
     prescriber_plans_esketamine(page, chart_url)
 
+    dosing_visit_today(chart_url)
+    as_role(page, base, demo_staff["front_desk"])
+    front_desk_checks_morgan_in(page, base, shots)
+
     as_role(page, base, demo_staff["nurse"])
     session_url = nurse_meets_a_hold_then_starts(page, chart_url, shots)
-    page.goto(f"{base}/today/")
+    today_says(page, base, "pre-dose check")
     expect(page.get_by_test_id("today-sessions")).to_contain_text("Morgan Delacroix")
-    nurse_runs_and_signs(page, session_url)
+    nurse_runs_and_signs(page, base, session_url)
     page.goto(f"{base}/rems/")
     expect(page.get_by_test_id("rems-row").filter(has_text="Delacroix")).to_have_count(1)
     page.goto(f"{base}/today/")

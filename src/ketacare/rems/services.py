@@ -246,7 +246,12 @@ def due_forms(actor: Actor) -> list[tuple[MonitoringForm, FormValues]]:
             "session__started_by",
             "session__administration",
         )
-        .prefetch_related("session__readings", "session__administration__devices")
+        .prefetch_related(
+            "session__readings",
+            "session__administration__devices",
+            "session__assessments",
+            "session__adverse_events",
+        )
         .order_by("due_on", "id")
     )
     patient_ids = list({f.patient_id for f in forms})

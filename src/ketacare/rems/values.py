@@ -3,7 +3,8 @@ by what staff entered, and the fields only the record may fill (the patient, the
 
 The session is read through the objects handed in (see the package docstring): its patient,
 clinic, dose, pre-dose vital signs and readings, and, once the run sheet records them, its
-dose administration (lot, device times). Nothing here queries per form: the caller loads the
+dose administration (lot, device times), its sedation and dissociation entries and its
+adverse events. Nothing here queries per form: the caller loads the
 sessions with their readings and the patients' medicines in a fixed number of queries.
 """
 
@@ -82,13 +83,45 @@ def _readings(session: Any, start: datetime) -> list[tuple[int, Any]]:
     return [(int((r.taken_at - start).total_seconds() // 60), r) for r in session.readings.all()]
 
 
-def _sedation(readings: list[tuple[int, Any]]) -> bool | None:
-    """Yes if any reading scored MOAA/S below 5 (4 = mild sedation, N3); no if readings were
-    scored and all were 5; unknown (asked) when none was scored."""
+def _assessed(session: Any, kind: str) -> list[int]:
+    """The run sheet's sedation (MOAA/S) or dissociation (CADSS total) entries."""
+    return [a.score for a in session.assessments.all() if a.kind == kind]
+
+
+def _sedation(session: Any, readings: list[tuple[int, Any]]) -> bool | None:
+    """Yes if any MOAA/S, on a reading or a sedation entry of the run sheet, was below 5
+    (4 = mild sedation, N3); no if some were scored and all were 5; unknown (asked) when
+    none was scored."""
     scored = [r.moaas for _, r in readings if r.moaas is not None]
+    scored += _assessed(session, "sedation")
     if not scored:
         return None
     return bool(min(scored) < 5)  # N3
+
+
+def _dissociation(session: Any) -> bool | None:
+    """Yes if any CADSS total of the run sheet is above 0 (0: every item rated "not at
+    all", so no dissociative symptom, Q9); no if it was scored and always 0; unknown (asked)
+    when it was not scored. No cut-off is sourced, so none is invented."""
+    totals = _assessed(session, "dissociation")
+    if not totals:
+        return None
+    return max(totals) > 0
+
+
+def _serious_events(session: Any) -> dict[str, object]:
+    """The run sheet's adverse events marked serious, with what happened and what was done;
+    no once the session is over (discharged) with none marked serious; else asked."""
+    serious = [e for e in session.adverse_events.all() if e.serious]
+    if serious:
+        detail = "; ".join(
+            f"{e.description} ({e.get_severity_display().lower()}; {e.action_taken})"
+            for e in serious
+        )
+        return {"serious_adverse_event": True, "serious_adverse_event_detail": detail[:300]}
+    if session.discharged_at is not None:
+        return {"serious_adverse_event": False}
+    return {}
 
 
 def _session_facts(session: Any, start: datetime) -> dict[str, object]:
@@ -113,7 +146,9 @@ def _session_facts(session: Any, start: datetime) -> dict[str, object]:
         "bp_predischarge": _bp(last.systolic_mmhg, last.diastolic_mmhg)
         if last and session.discharged_at
         else None,
-        "sedation": _sedation(readings),
+        "sedation": _sedation(session, readings),
+        "dissociation": _dissociation(session),
+        **_serious_events(session),
     }
     if session.discharged_at is not None:
         facts["total_minutes"] = int((session.discharged_at - start).total_seconds() // 60)

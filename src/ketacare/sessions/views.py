@@ -13,11 +13,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, role_can
 from ketacare.clinical import monitoring
+from ketacare.clinical import rems as rule
 from ketacare.clinics.monitoring_limits import monitoring_settings
+from ketacare.consent.services import clinic_today
 from ketacare.measures.services import open_alerts
+from ketacare.rems import services as rems
 from ketacare.sessions import observation, services
 from ketacare.sessions.charts import session_vitals_svg
 from ketacare.sessions.forms import (
@@ -27,6 +31,21 @@ from ketacare.sessions.forms import (
 )
 from ketacare.sessions.models import DosingSession
 from ketacare.sessions.run_sheet_context import run_sheet_context
+
+
+def _rems_status(actor: Actor, session: DosingSession) -> dict[str, object]:
+    """Whether the session's REMS Patient Monitoring Form is due, overdue or submitted, and
+    what it still lacks: for the roles that keep the REMS paperwork, on esketamine only."""
+    form = rems.form_of(session) if role_can(actor.role, Action.REMS_VIEW) else None
+    if form is None:
+        return {"rems_form": None}
+    open_form = form.submitted_on is None
+    return {
+        "rems_form": form,
+        "rems_missing": len(rems.values_of(actor, form).missing) if open_form else 0,
+        "rems_overdue": open_form
+        and rule.is_overdue(form.treatment_date, clinic_today(session.clinic)),
+    }
 
 
 def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> HttpResponse:
@@ -42,6 +61,7 @@ def _detail(request: HttpRequest, session: DosingSession, **extra: object) -> Ht
     open_for_entries = session.signed_at is None and role_can(actor.role, Action.SESSION_RUN)
     context = {
         **run_sheet_context(session, actor.role),
+        **(_rems_status(actor, session) if not extra.get("partial") else {}),
         "open_for_entries": open_for_entries,
         "missing_checks": missing,
         "session": session,
