@@ -62,10 +62,19 @@ def test_nurse_completes_and_marks_a_rems_form_submitted(page: Page, live_server
     expect(due).to_contain_text("5 d left")
     expect(due).to_contain_text("1 field missing")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # every column on screen, the row's own form included: nothing hidden to the right
+    table = page.get_by_test_id("rems-due")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    expect(rows.first.get_by_role("button", name="Submitted")).to_be_in_viewport()
     page.screenshot(path=str(shots / "rems-forms-due-phone.png"), full_page=True)
 
     due.get_by_role("link", name="1 field missing").click()
     expect(page.get_by_test_id("rems-status")).to_contain_text("Missing: Lot number")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    values = page.get_by_test_id("rems-values")
+    assert values.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    expect(values).to_contain_text("Female (from the record)")
+    page.screenshot(path=str(shots / "rems-form-phone.png"), full_page=True)
     page.get_by_label("Lot number").fill("ESK-0925")
     page.get_by_role("button", name="Save the form").click()
     expect(page.get_by_test_id("rems-status")).to_contain_text("Complete")
