@@ -97,6 +97,21 @@ API_BODY_FOR = {
     "/planned-sessions/": {"status": "missed"},
     "/versions": {"kind": "pause"},
     "/bookings": {"start_time": "09:00", "minutes": 60},
+    "/at-home/": {
+        "heart_rate_bpm": 70,
+        "fasting": True,
+        "sitter_present": True,
+        "sitter_name": "x",
+        "sitter_phone": "555-0100",
+        "no_driving": True,
+        "held_medicines": True,
+        "mood": 5,
+        "self_harm_thoughts": 0,
+        "all_well": True,
+        "cadss6": [0] * 6,
+        "feeling": "better",
+    },
+    "/tablet-shipments": {"tablets": 1, "sessions": 1},
     "/appointments": {
         "kind": "dosing",
         "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),
@@ -203,8 +218,13 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     weekly = {"instrument": "gad7", "every_days": "14",
               "first_due_on": str(timezone.localdate() + timedelta(days=1))}  # fmt: skip
     client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", weekly)
+    from ketacare.athome.models import AtHomeSession
     from ketacare.questionnaires.models import QuestionnaireSchedule
 
+    at_home = AtHomeSession.objects.create(  # the walk needs one; its flow is tested elsewhere
+        clinic=clinic, patient=patient, plan=TreatmentPlan.objects.get(patient=patient),
+        planned_on=timezone.localdate(), planned_dose_mg=200,
+    )  # fmt: skip
     token, _ = ApiToken.issue(users["nurse"])
     outsider = User.objects.create_user(f"outsider-{side}@c.example", "an-outsiders-passphrase")
     client_as(users["clinic_admin"]).post(
@@ -233,6 +253,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "appointment_id": Appointment.objects.get(patient=patient).public_id,
         "referral_id": Referral.objects.get(clinic=clinic).public_id,
         "schedule_id": QuestionnaireSchedule.objects.get(patient=patient).public_id,
+        "athome_id": at_home.public_id,
+        "step": "checklist",  # not an object: one of an at-home session's steps
         "clinic_slug": clinic.slug,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
@@ -245,7 +267,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 # Parameters that name a patient or a record of one; user and token ids are not patient data.
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "planned_id", "medication_id", "allergy_id",
-                "counselling_id", "appointment_id", "referral_id", "schedule_id")  # fmt: skip
+                "counselling_id", "appointment_id", "referral_id", "schedule_id",
+                "athome_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
     "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",

@@ -70,6 +70,8 @@ class Action(models.TextChoices):
     REFERRAL_TRIAGE = "referral.triage", "Accept, decline or query a referral"
     REMS_VIEW = "rems.view", "See REMS enrollment and monitoring forms"
     REMS_RECORD = "rems.record", "Enroll patients in the REMS and complete and submit its forms"
+    AT_HOME_RUN = "athome.run", "Run one's own at-home dosing session"
+    AT_HOME_VIEW = "athome.view", "See at-home dosing sessions"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
@@ -96,6 +98,7 @@ _CARE_TEAM = (
     Action.COUNSELLING_VIEW,
     Action.CALENDAR_VIEW,
     Action.APPOINTMENT_BOOK,
+    Action.AT_HOME_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.records, the gate).
@@ -204,6 +207,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONSENT_VIEW,
             Action.CONSENT_SIGN_OWN,
             Action.OWN_APPOINTMENTS,  # their sessions in their own calendar app (.ics)
+            Action.AT_HOME_RUN,  # their own at-home session, step by step
         }
     ),
 }

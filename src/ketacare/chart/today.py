@@ -16,6 +16,7 @@ from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, Role, role_can
 from ketacare.appointments import services as calendar
 from ketacare.appointments.models import Kind
+from ketacare.athome.reads import TodayLines, today_lines
 from ketacare.audit.services import record
 from ketacare.clinical.clinic_settings import DEFAULT_MONITORING
 from ketacare.clinics.monitoring_limits import monitoring_settings
@@ -57,6 +58,7 @@ class Today:
     futility: list[OutcomeState] | None = None
     can_check_in: bool = False
     can_start: bool = False
+    athome: TodayLines | None = None
 
 
 def _visits(actor: Actor) -> list[dict[str, Any]]:
@@ -149,6 +151,8 @@ def today_for(actor: Actor) -> Today:
     if can(Action.SESSION_VIEW) and can(Action.PLAN_VIEW):
         found = open_follow_ups(actor, audit=False)  # audited below with the other names
         today.boosters, today.futility = found.boosters, found.futility
+    if can(Action.AT_HOME_VIEW):
+        today.athome = today_lines(actor)  # under way and flagged at-home sessions
     if can(Action.REFERRAL_VIEW):
         today.referrals = referrals.queue(actor).count()  # a count: no names shown
     if can(Action.CONTROLLED_VIEW):
@@ -171,12 +175,15 @@ def today_for(actor: Actor) -> Today:
         "boosters": [str(b.patient.public_id) for b in today.boosters or []],
         "futility": [str(f.patient.public_id) for f in today.futility or []],
     }
+    if today.athome is not None:
+        shown["athome"] = [str(s.patient.public_id) for s in today.athome.shown_sessions]
     if any(shown.values()):
         record(actor, "read", "today", "", detail={"patients": shown})
     first = FIRST.get(Role(actor.role), []) if actor.role in Role.values else []
     parts = ["visits", "overdue", "sessions", "alerts", "drafts", "futility", "boosters",
              "referrals", "discrepancies"]  # fmt: skip
     parts.append("rems")
+    parts.insert(parts.index("alerts") + 1, "athome")
     today.order = [p for p in first + parts if getattr(today, p) is not None]
     today.order = list(dict.fromkeys(today.order))
     return today

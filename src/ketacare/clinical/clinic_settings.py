@@ -110,6 +110,10 @@ class MonitoringSettings:
     """MOAA/S <= 3 is moderate or greater sedation, an alert (N3); a clinic may alert at
     lighter sedation (4), never only at deeper."""
     at_home_sitter_check_every_minutes: int = guarded(15, LOWER_IS_TIGHTER, "H1")
+    at_home_check_in_grace_minutes: int = guarded(0, LOWER_IS_TIGHTER, "H1")
+    """Minutes past the sitter's interval before a missing check-in is escalated. H1 asks for
+    a check at least every 15 min, so none by default; a clinic may allow a few minutes (to
+    reach the phone), which loosens H1 and so needs a recorded reason."""
     discharge_min_moaas: int = guarded(5, HIGHER_IS_TIGHTER, "N3")
     """Discharge needs MOAA/S 5 or the clinic's documented criterion (N3): lowering it needs
     a recorded reason."""
@@ -151,6 +155,8 @@ class MonitoringSettings:
                 raise InvalidClinicalInput(
                     f"{low} {getattr(self, low)} must be below {high} {getattr(self, high)}"
                 )
+        if self.at_home_check_in_grace_minutes < 0:
+            raise InvalidClinicalInput("at_home_check_in_grace_minutes must not be negative")
         review, hold = self.bp_review_above, self.bp_hold_above
         if review.systolic_mmhg > hold.systolic_mmhg or review.diastolic_mmhg > hold.diastolic_mmhg:
             raise LooseningWithoutReason(

@@ -6,6 +6,7 @@ from ketacare.api.auth import API_AUTH
 from ketacare.api.errors import install_handlers
 from ketacare.api.spec import KetaCareAPI, docs_for_callers
 from ketacare.appointments.api import router as appointments_router
+from ketacare.athome.api import router as athome_router
 from ketacare.consent.api import router as consent_router
 from ketacare.controlled.api import router as controlled_router
 from ketacare.counselling.api import router as counselling_router
@@ -51,3 +52,4 @@ api.add_router("", referrals_router, tags=["referrals"])
 api.add_router("", rems_router, tags=["esketamine REMS"])
 api.add_router("", session_rems_router, tags=["esketamine REMS"])
 api.add_router("/public", public_referrals_router, tags=["public forms"])
+api.add_router("", athome_router, tags=["at-home sessions"])

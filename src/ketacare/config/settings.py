@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ketacare.referrals",
     "ketacare.education",
     "ketacare.questionnaires",
+    "ketacare.athome",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",

@@ -14,10 +14,11 @@ from django.utils import timezone
 class Product(models.TextChoices):
     KETAMINE = "ketamine", "Ketamine HCl injection"
     ESKETAMINE = "esketamine", "Esketamine nasal spray (28 mg device)"
+    KETAMINE_TABLET = "ketamine_tablet", "Ketamine tablets (at-home ODT/troche)"
 
 
 # What a quantity counts: milligrams of ketamine; whole esketamine devices.
-UNITS = {Product.KETAMINE: "mg", Product.ESKETAMINE: "device"}
+UNITS = {Product.KETAMINE: "mg", Product.ESKETAMINE: "device", Product.KETAMINE_TABLET: "tablet"}
 
 
 class EntryKind(models.TextChoices):
@@ -28,6 +29,7 @@ class EntryKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", "Transfer in"
     ADJUSTMENT = "adjustment", "Adjustment"
     REVERSAL = "reversal", "Reversal"
+    SHIPMENT = "shipment", "Shipped to a patient (at-home plan)"
 
 
 class StockLot(models.Model):

@@ -102,12 +102,16 @@ def _amount(
         raise ValidationError({field: "That amount is implausibly large."})
     if stock_unit == "device" and amount != amount.to_integral_value():
         raise ValidationError({field: "Esketamine is counted in whole devices."})
+    if stock_unit == "tablet" and amount != amount.to_integral_value():
+        raise ValidationError({field: "Tablets are counted whole."})
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError({field: "At most two decimals."})
     return amount
 
 
-def _post(actor: Actor, stock: StockLot, kind: str, change: Decimal, **fields: Any) -> Entry:
+def _post(
+    actor: Actor, stock: StockLot, kind: str, change: Decimal, patient_id: str = "", **fields: Any
+) -> Entry:
     """Move the balance and write the entry; refused (nothing written) below zero."""
     moved = StockLot.objects.filter(pk=stock.pk, balance__gte=-change).update(
         balance=F("balance") + change
@@ -122,7 +126,7 @@ def _post(actor: Actor, stock: StockLot, kind: str, change: Decimal, **fields: A
         clinic=stock.clinic, stock=stock, kind=kind, change=change,
         balance_after=stock.balance, recorded_by=actor.user, **fields,
     )  # fmt: skip
-    patient = entry.session.patient.public_id if entry.session else ""
+    patient = entry.session.patient.public_id if entry.session else patient_id
     record(actor, "create", "controlled_entry", entry.public_id, patient_id=patient,
            detail={"kind": kind, "lot": stock.lot, "change": str(change)})  # fmt: skip
     return entry
@@ -223,6 +227,19 @@ def administer(actor: Actor, session_id: Any, out: Withdrawal) -> Entry:
                                       f"choose a {Product(expected).label} lot."})  # fmt: skip
     amount = _amount(stock.unit, out.quantity)
     return _post(actor, stock, EntryKind.ADMINISTRATION, -amount, session=session)
+
+
+def ship(actor: Actor, lot_id: Any, tablets: Any, patient: Any) -> Entry:
+    """Tablets leaving stock for one patient's at-home plan (the caller's transaction and its
+    gate read of the patient): the same never-negative balance as every withdrawal."""
+    stock = lot_for(actor, lot_id, Action.CONTROLLED_RECORD)
+    if stock.product != Product.KETAMINE_TABLET:
+        raise ValidationError({"lot_id": "Choose a lot of ketamine tablets."})
+    if stock.expired:
+        raise ValidationError({"lot_id": f"{stock} expired on {stock.expires_on}: do not use it."})
+    amount = _amount(stock.unit, tablets, "tablets")
+    return _post(actor, stock, EntryKind.SHIPMENT, -amount, patient_id=str(patient.public_id),
+                 party=f"patient {patient.mrn}", reason="at-home plan")  # fmt: skip
 
 
 @transaction.atomic

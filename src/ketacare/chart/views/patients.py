@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, Role, require, role_can
+from ketacare.athome.reads import recent_for_chart
+from ketacare.athome.start import at_home_plan
 from ketacare.chart.forms import PortalAccessForm
 from ketacare.consent.services import topic_rows
 from ketacare.measures.progress import snapshots
@@ -184,6 +186,9 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "referrals": referrals_of(actor, patient),
         "questionnaires_due": due_now(actor, patient),
         "follow_up": stored_state(actor, patient),
+        "can_see_at_home": role_can(actor.role, Action.AT_HOME_VIEW),
+        "at_home_sessions": recent_for_chart(actor, patient),
+        "runs_at_home": role_can(actor.role, Action.AT_HOME_RUN) and at_home_plan(patient),
     }
     return render(request, "patients/chart.html", context)
 

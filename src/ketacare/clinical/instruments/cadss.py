@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ketacare.clinical.instruments.base import Item, RatingScale
+from ketacare.clinical.instruments.base import Answers, Item, RatingScale, check_answer, check_count
 
 CADSS6_ITEMS = (1, 2, 6, 7, 15, 22)  # Q9
 
@@ -36,3 +36,11 @@ CADSS = RatingScale(
     licence_note="Item wording not reproduced; numbered items only, use the licensed form.",
     subscale_rule=_subscales,
 )
+
+
+def score_cadss6(answers: Answers) -> int:
+    """The CADSS-6 alone (items 1, 2, 6, 7, 15, 22, each 0-4; total 0-24, Q9), as rated after
+    an at-home session: the same items and checks as the full scale, no prorating."""
+    items = tuple(ITEMS[number - 1] for number in CADSS6_ITEMS)
+    check_count("CADSS-6", items, answers)
+    return sum(check_answer("CADSS-6", item, a) for item, a in zip(items, answers, strict=True))

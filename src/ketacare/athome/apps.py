@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AtHomeConfig(AppConfig):
+    name = "ketacare.athome"
+    label = "athome"
