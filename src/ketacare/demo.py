@@ -20,6 +20,7 @@ from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
 from ketacare.appointments import services as appointments
 from ketacare.appointments.models import Room
+from ketacare.athome.demo_data import load_at_home
 from ketacare.clinics.models import Clinic
 from ketacare.consent.demo_documents import load_consents
 from ketacare.controlled import services as controlled
@@ -116,6 +117,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_referrals(clinic, _actor(clinic, Role.FRONT_DESK))
     load_rems(_actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE), rng)
     load_plans(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.FRONT_DESK))
+    load_at_home(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE))
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
