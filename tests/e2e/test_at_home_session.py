@@ -105,6 +105,13 @@ def test_a_patient_runs_an_at_home_session_on_a_phone(
     expect(flagged).to_contain_text("Hana")
     expect(flagged).to_contain_text("check-in missed")
     nurse.screenshot(path=str(shots / "athome-today-missed-phone.png"), full_page=True)
+    flagged.get_by_role("link", name="Hana Test").click()
+    expect(nurse.get_by_test_id("athome-missed")).to_be_visible()
+    expect(nurse.get_by_test_id("athome-readings")).to_contain_text("do not dose")
+    _fits(nurse)
+    nurse.get_by_role("link", name="all at-home sessions").click()
+    expect(nurse.get_by_test_id("athome-sessions")).to_contain_text("check-in missed")
+    _fits(nurse)
     clinic.close()
 
     page.reload()

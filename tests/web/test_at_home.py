@@ -270,3 +270,65 @@ def test_the_chart_lists_at_home_sessions_for_the_care_team(world, client_as, pl
         f"/api/patients/{world.patient_a.public_id}/at-home-sessions"
     )
     assert listed.status_code == 200 and listed.json()["count"] == 1
+
+
+def test_today_shows_a_session_under_way_and_its_overdue_check_in_without_the_worker(
+    world, client_as, plan
+):
+    patient, session = dosed(world, client_as)
+    step(patient, session, "check-in", {"sitter_name": "Sam", "all_well": "yes"})
+    nurse = client_as(world.users_a["nurse"])
+    today = nurse.get(reverse("today")).content.decode()
+    assert 'data-testid="athome-under-way"' in today
+    assert 'data-testid="athome-check-in-overdue"' not in today
+    AtHomeSession.objects.filter(pk=session.pk).update(
+        dosed_at=timezone.now() - timedelta(minutes=20)
+    )
+    CheckIn.objects.filter(session=session).update(at=timezone.now() - timedelta(minutes=16))
+    today = nurse.get(reverse("today")).content.decode()
+    assert 'data-testid="athome-check-in-overdue"' in today
+
+
+def test_the_whole_session_runs_by_api_and_the_care_team_reviews_it(world, client_as, plan):
+    patient = client_as(world.users_a["patient"])
+
+    def post(url, body=None):  # type: ignore[no-untyped-def]
+        return patient.post(url, json.dumps(body or {}), content_type="application/json")
+
+    today = patient.get("/api/at-home/today").json()
+    assert today["may_start"] and today["dose_mg"] == 200
+    created = post("/api/at-home/sessions")
+    assert created.status_code == 201
+    base = f"/api/at-home/sessions/{created.json()['id']}"
+    assert post(f"{base}/taken").json()["detail"][0]["loc"] == ["body", "stage"]
+    checklist = {
+        "fasting": True, "sitter_present": False, "sitter_name": "Sam",
+        "sitter_phone": "555-0100", "no_driving": True, "held_medicines": True,
+    }  # fmt: skip
+    refused = post(f"{base}/checklist", checklist)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "sitter_present"
+    post(f"{base}/checklist", {**checklist, "sitter_present": True})
+    reading = post(f"{base}/reading", {"systolic_mmhg": 150, "diastolic_mmhg": 88,
+                                       "heart_rate_bpm": 70}).json()  # fmt: skip
+    assert reading["decision"] == "contact us" and "S1 §5.6" in reading["decision_reasons"][0]
+    post(f"{base}/reading", {"systolic_mmhg": 126, "diastolic_mmhg": 80, "heart_rate_bpm": 70})
+    post(f"{base}/mood", {"mood": 7, "self_harm_thoughts": 0})
+    during = post(f"{base}/taken").json()
+    assert during["stage"] == "during" and during["watch_minutes"] == 180  # session 1 (H1)
+    post(f"{base}/check-ins", {"sitter_name": "Sam", "all_well": False, "note": "vomited"})
+    session = AtHomeSession.objects.get(patient=world.patient_a)
+    AtHomeSession.objects.filter(pk=session.pk).update(
+        dosed_at=timezone.now() - timedelta(minutes=180)
+    )
+    assert post(f"{base}/finish").json()["stage"] == "after"
+    bad = post(f"{base}/after", {"cadss6": [0, 0, 0], "feeling": "better"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "cadss6"
+    done = post(f"{base}/after", {"cadss6": [0, 1, 0, 1, 0, 1], "feeling": "the same"}).json()
+    assert done["stage"] == "done" and done["flags"] == ["BP out of range", "adverse event"]
+    nurse = client_as(world.users_a["nurse"])
+    review = nurse.post(f"{base}/review", json.dumps({"note": "called: settled"}),
+                        content_type="application/json")  # fmt: skip
+    assert review.status_code == 200 and review.json()["reviewed_at"]
+    patient = client_as(world.users_a["patient"])  # the one test client, logged in again
+    assert patient.post(f"{base}/review", json.dumps({"note": "x"}),
+                        content_type="application/json").status_code == 403  # fmt: skip

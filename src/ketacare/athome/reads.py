@@ -9,14 +9,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action
-from ketacare.athome.models import AtHomeSession, Stage
+from ketacare.athome.models import AtHomeSession, CheckIn, Stage
 from ketacare.athome.watch import deadline_of
 from ketacare.audit.services import record
+from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 
@@ -74,7 +75,18 @@ def today_lines(actor: Actor) -> TodayLines:
     rows = AtHomeSession.objects.for_actor(actor, Action.AT_HOME_VIEW).select_related("patient")
     during = list(rows.filter(stage=Stage.DURING).order_by("dosed_at")[:LIMIT])
     flagged = list(rows.filter(FLAGGED, reviewed_at__isnull=True).order_by("started_at")[:LIMIT])
-    return TodayLines([UnderWay(s, deadline_of(s)) for s in during], flagged)
+    if not during:
+        return TodayLines([], flagged)
+    assert actor.clinic is not None
+    settings = monitoring_settings(actor.clinic.pk)
+    last = dict(
+        CheckIn.objects.filter(session__in=during)
+        .values("session_id")
+        .annotate(last=Max("at"))
+        .values_list("session_id", "last")
+    )
+    under_way = [UnderWay(s, deadline_of(s, settings, last.get(s.pk))) for s in during]
+    return TodayLines(under_way, flagged)
 
 
 @transaction.atomic

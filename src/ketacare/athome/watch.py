@@ -10,6 +10,7 @@ unique row per deadline) and a check-in made in time leaves nothing to record.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,15 +19,22 @@ from ketacare.accounts.actor import system_actor
 from ketacare.athome.models import AtHomeSession, MissedCheckIn, Stage
 from ketacare.audit.services import record
 from ketacare.clinical import at_home
+from ketacare.clinical.clinic_settings import MonitoringSettings
 from ketacare.clinics.monitoring_limits import monitoring_settings
 
 
-def deadline_of(session: AtHomeSession) -> datetime | None:
-    """When the next check-in is missed; None once the sitter's time is over (H1)."""
+def deadline_of(
+    session: AtHomeSession,
+    settings: MonitoringSettings | None = None,
+    last: datetime | None | Literal["unread"] = "unread",
+) -> datetime | None:
+    """When the next check-in is missed; None once the sitter's time is over (H1). A list
+    passes the clinic's settings and each session's last check-in, read once for all."""
     if session.stage != Stage.DURING or session.dosed_at is None:
         return None
-    settings = monitoring_settings(session.clinic_id)
-    last = session.check_ins.order_by("-at").values_list("at", flat=True).first()
+    settings = settings or monitoring_settings(session.clinic_id)
+    if last == "unread":
+        last = session.check_ins.order_by("-at").values_list("at", flat=True).first()
     deadline = at_home.check_in_deadline(session.dosed_at, last, settings)
     end = at_home.watched_until(session.dosed_at, session.watch_minutes or 0)
     return None if last is not None and last >= end else deadline
