@@ -88,6 +88,16 @@ def test_an_iv_infusion_with_its_first_reading_is_dosing(world, client_as):
     assert states_on_today(nurse) == ["monitoring"]
 
 
+def test_yesterdays_discharged_session_is_not_todays_visit(world, client_as):
+    visit(world)
+    session = started_session(world, "iv", minutes_ago=60)
+    last_night = timezone.localtime(timezone.now()).replace(hour=0, minute=0) - timedelta(hours=2)
+    DosingSession.objects.filter(pk=session.pk).update(
+        started_at=last_night, status="discharged", discharged_at=last_night + timedelta(hours=2)
+    )
+    assert states_on_today(client_as(world.users_a["nurse"])) == ["booked"]
+
+
 def test_front_desk_sees_arrival_but_not_the_clinical_state(world, client_as):
     booked = visit(world)
     calendar.check_in(actor_for(world.users_a["front_desk"], world.clinic_a, "front_desk"),
