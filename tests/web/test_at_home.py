@@ -332,3 +332,27 @@ def test_the_whole_session_runs_by_api_and_the_care_team_reviews_it(world, clien
     patient = client_as(world.users_a["patient"])  # the one test client, logged in again
     assert patient.post(f"{base}/review", json.dumps({"note": "x"}),
                         content_type="application/json").status_code == 403  # fmt: skip
+
+
+def test_today_audits_the_at_home_patients_it_names(world, client_as, plan):
+    _, session = dosed(world, client_as)
+    client_as(world.users_a["nurse"]).get(reverse("today"))
+    entry = AuditEntry.objects.filter(object_type="today", action="read").latest("id")
+    assert entry.detail["patients"]["athome"] == [str(world.patient_a.public_id)]
+
+
+def test_tablets_ship_only_from_a_lot_of_tablets(world, client_as, plan):
+    from ketacare.controlled.models import Entry, StockLot
+
+    nurse = client_as(world.users_a["nurse"])
+    receipt = {"product": "ketamine", "lot": "K-1", "expires_on": "2030-01-01",
+               "quantity": "500", "supplier": "Acme"}  # fmt: skip
+    nurse.post("/api/controlled/receipts", json.dumps(receipt), content_type="application/json")
+    lot = StockLot.objects.get(lot="K-1")
+    body = json.dumps({"lot_id": str(lot.public_id), "tablets": 2, "sessions": 1})
+    url = f"/api/patients/{world.patient_a.public_id}/tablet-shipments"
+    refused = nurse.post(url, body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "lot_id"
+    assert not Entry.objects.filter(kind="shipment").exists()
+    therapist = client_as(world.users_a["therapist"])
+    assert therapist.post(url, body, content_type="application/json").status_code == 403
