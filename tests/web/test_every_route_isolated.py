@@ -210,7 +210,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     client_as(users["front_desk"]).post(
         f"/patients/{p}/appointments/new/",
         {
-            "kind": "consultation",
+            "kind": "telehealth",  # a video visit: its link and encounter routes need one
             "minutes": "30",
             "starts_at": f"{timezone.localdate() + timedelta(days=40)}T10:00",
         },
@@ -220,6 +220,14 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
     client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", weekly)
     from ketacare.athome.models import AtHomeSession
     from ketacare.questionnaires.models import QuestionnaireSchedule
+    from ketacare.telehealth.models import DeaRegistration, TelehealthEncounter
+
+    video = Appointment.objects.get(patient=patient).public_id
+    client_as(users["prescriber"]).post(f"/appointments/{video}/video/", {})
+    client_as(users["clinic_admin"]).post("/clinic/dea/", {
+        "user_id": users["prescriber"].pk, "number": "BB1388568", "state": "NY",
+        "expires_on": str(timezone.localdate() + timedelta(days=400)),
+    })  # fmt: skip
 
     at_home = AtHomeSession.objects.create(  # the walk needs one; its flow is tested elsewhere
         clinic=clinic, patient=patient, plan=TreatmentPlan.objects.get(patient=patient),
@@ -255,6 +263,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "schedule_id": QuestionnaireSchedule.objects.get(patient=patient).public_id,
         "athome_id": at_home.public_id,
         "step": "checklist",  # not an object: one of an at-home session's steps
+        "encounter_id": TelehealthEncounter.objects.get(patient=patient).public_id,
+        "registration_id": DeaRegistration.objects.get(clinic=clinic).pk,
         "clinic_slug": clinic.slug,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
@@ -268,7 +278,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "planned_id", "medication_id", "allergy_id",
                 "counselling_id", "appointment_id", "referral_id", "schedule_id",
-                "athome_id")  # fmt: skip
+                "athome_id", "encounter_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
     "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",

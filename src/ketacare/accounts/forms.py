@@ -62,6 +62,11 @@ class ClinicForm(forms.Form):
         required=False, label="On-call email",
         help_text="A suicidality alert is emailed here at once, as well as shown on Today.",
     )  # fmt: skip
+    video_link_template = forms.CharField(
+        max_length=300, required=False, label="Video tool for telehealth visits",
+        help_text="Your clinic's own video tool, https:// only; {meeting} becomes each "
+        "appointment's meeting code, e.g. https://meet.example.org/{meeting}",
+    )  # fmt: skip
 
 
 # Label, unit and the direction that is stricter, for each limit a clinic may tighten.

@@ -72,6 +72,9 @@ class Action(models.TextChoices):
     REMS_RECORD = "rems.record", "Enroll patients in the REMS and complete and submit its forms"
     AT_HOME_RUN = "athome.run", "Run one's own at-home dosing session"
     AT_HOME_VIEW = "athome.view", "See at-home dosing sessions"
+    TELEHEALTH_VIEW = "telehealth.view", "Read telehealth encounter notes"
+    TELEHEALTH_RECORD = "telehealth.record", "Write and sign telehealth encounter notes"
+    DEA_REGISTRATIONS = "dea.registrations", "Keep the prescribers' DEA registrations"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
@@ -99,6 +102,7 @@ _CARE_TEAM = (
     Action.CALENDAR_VIEW,
     Action.APPOINTMENT_BOOK,
     Action.AT_HOME_VIEW,
+    Action.TELEHEALTH_VIEW,
 )
 
 # A patient-role user may view, but only their own record (see patients.records, the gate).
@@ -120,6 +124,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CALENDAR_SETUP,
             Action.REFERRAL_VIEW,
             Action.REFERRAL_TRIAGE,  # a small clinic's admin may stand in for front desk
+            Action.DEA_REGISTRATIONS,  # credentialing; a prescriber keeps their own too
         }
     ),
     Role.PRESCRIBER: frozenset(
@@ -143,6 +148,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.COUNSELLING_NOTES,
             *_CONSENT_WITNESSES,
             Action.REFERRAL_VIEW,  # reads what comes in; front desk decides
+            # The prescribing telehealth encounter is the prescriber's to write and sign: it
+            # records their DEA registration and PDMP check (H12, H14).
+            Action.TELEHEALTH_RECORD,
             *_REMS,
             *_CARE_TEAM,
         }

@@ -59,6 +59,7 @@ class Kind(models.TextChoices):
     COUNSELLING = "counselling", "Counselling"
     CONSULTATION = "consultation", "Consultation"
     FOLLOW_UP = "follow_up", "Follow-up"
+    TELEHEALTH = "telehealth", "Video visit (telehealth)"
 
 
 class Status(models.TextChoices):

@@ -56,7 +56,9 @@ def _local(actor: Actor, moment: datetime) -> datetime:
 
 def _check_slot(actor: Actor, booking: Booking) -> tuple[datetime, datetime]:
     if booking.kind not in Kind.values:
-        raise ValidationError({"kind": "Choose dosing, counselling, consultation or follow-up."})
+        raise ValidationError(
+            {"kind": "Choose dosing, counselling, consultation, follow-up or a video visit."}
+        )
     if not 5 <= booking.minutes <= MAX_MINUTES:
         raise ValidationError({"minutes": f"Between 5 and {MAX_MINUTES} minutes."})
     starts = booking.starts_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,23 @@ def validate_state_codes(value: list[str]) -> None:
         raise ValidationError(f"Unknown US state code(s): {', '.join(map(str, unknown))}.")
 
 
+MEETING_PLACEHOLDER = "{meeting}"
+
+
+def validate_video_link_template(value: str) -> None:
+    """The clinic's own video tool: an https address (a visit's link carries health context,
+    so never plain http), where {meeting} is replaced by each appointment's meeting code."""
+    if not value:
+        return
+    parts = urlsplit(value.replace(MEETING_PLACEHOLDER, "x"))
+    if parts.scheme != "https" or not parts.hostname or " " in value:
+        raise ValidationError(
+            "Use an https:// address of your video tool, e.g. https://meet.example.org/{meeting}."
+        )
+    if value.count("{") != value.count(MEETING_PLACEHOLDER):
+        raise ValidationError("The only placeholder is {meeting}.")
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
@@ -43,6 +61,13 @@ class Clinic(models.Model):
     on_call_email = models.EmailField(
         blank=True,
         help_text="Where a suicidality alert is emailed at once (besides the dashboard).",
+    )
+    video_link_template = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_video_link_template],
+        help_text="The clinic's video tool for telehealth visits: an https:// address; "
+        "{meeting} is replaced by each appointment's own meeting code.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,6 +20,7 @@ from ketacare.screening.api import router as screening_router
 from ketacare.sessions.api import router as sessions_router
 from ketacare.sessions.rems_api import router as session_rems_router
 from ketacare.sessions.run_sheet_api import router as run_sheet_router
+from ketacare.telehealth.api import router as telehealth_router
 from ketacare.treatment.api import router as treatment_router
 from ketacare.treatment.api_plan_changes import router as plan_changes_router
 
@@ -51,5 +52,6 @@ api.add_router("", consent_router, tags=["consent"])
 api.add_router("", referrals_router, tags=["referrals"])
 api.add_router("", rems_router, tags=["esketamine REMS"])
 api.add_router("", session_rems_router, tags=["esketamine REMS"])
+api.add_router("", telehealth_router, tags=["telehealth"])
 api.add_router("/public", public_referrals_router, tags=["public forms"])
 api.add_router("", athome_router, tags=["at-home sessions"])

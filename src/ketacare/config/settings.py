@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ketacare.education",
     "ketacare.questionnaires",
     "ketacare.athome",
+    "ketacare.telehealth",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("learn/", include("ketacare.education.urls")),
     path("", include("ketacare.questionnaires.urls")),
     path("", include("ketacare.athome.urls")),
+    path("", include("ketacare.telehealth.urls")),
     path("clinic/switch/", web.switch_clinic, name="switch-clinic"),
     path("accounts/login/", accounts.EmailLoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),

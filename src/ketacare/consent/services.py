@@ -91,6 +91,17 @@ def require_current_consent(patient: Patient, route: Route, at: datetime | None 
         raise ConsentMissing(missing)
 
 
+def telehealth_consent_missing(patient: Patient, at: datetime | None = None) -> str:
+    """Why the patient's telehealth consent is not current at `at` (empty when it is): a
+    telehealth encounter starts only with it (issue 11)."""
+    at = at or timezone.now()
+    status = rule.topic_status(
+        rule.TELEHEALTH, at, clinic_today(patient.clinic, at), _versions(patient.clinic_id),
+        _signatures(patient),
+    )  # fmt: skip
+    return status.reason
+
+
 # -- documents ------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ class ClinicDetails:
     time_zone: str
     licensed_states: list[str]
     on_call_email: str = ""
+    video_link_template: str = ""
 
 
 @transaction.atomic

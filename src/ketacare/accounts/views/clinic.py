@@ -29,7 +29,14 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     assert clinic is not None
     initial = {
         f: getattr(clinic, f)
-        for f in ("name", "address", "time_zone", "licensed_states", "on_call_email")
+        for f in (
+            "name",
+            "address",
+            "time_zone",
+            "licensed_states",
+            "on_call_email",
+            "video_link_template",
+        )
     }
     form = ClinicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -35,6 +35,7 @@ from ketacare.questionnaires.services import due_now
 from ketacare.referrals.services import referrals_of
 from ketacare.screening.services import latest_screening
 from ketacare.sessions.services import recent_sessions
+from ketacare.telehealth.services import meeting_link, upcoming_video_visits
 from ketacare.treatment.services.outcome_state import stored_state
 from ketacare.treatment.services.plans import current_plan
 
@@ -189,6 +190,10 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_see_at_home": role_can(actor.role, Action.AT_HOME_VIEW),
         "at_home_sessions": recent_for_chart(actor, patient),
         "runs_at_home": role_can(actor.role, Action.AT_HOME_RUN) and at_home_plan(patient),
+        "video_visits": [
+            {"appointment": a, "link": meeting_link(a)}
+            for a in upcoming_video_visits(actor, patient)
+        ],
     }
     return render(request, "patients/chart.html", context)
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TelehealthConfig(AppConfig):
+    name = "ketacare.telehealth"
+    label = "telehealth"
