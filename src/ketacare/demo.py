@@ -29,6 +29,7 @@ from ketacare.counselling import services as counselling
 from ketacare.counselling.models import CounsellingSession
 from ketacare.demo_history import load_history
 from ketacare.demo_rems import load_rems
+from ketacare.demo_telehealth import load_telehealth
 from ketacare.medications.services import (
     AllergyEntry,
     MedicationEntry,
@@ -118,6 +119,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_rems(_actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE), rng)
     load_plans(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.FRONT_DESK))
     load_at_home(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE))
+    load_telehealth(_admin_actor(clinic), _actor(clinic, Role.PRESCRIBER))
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])

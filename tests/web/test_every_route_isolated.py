@@ -88,6 +88,9 @@ API_BODY = {
     "enrolled_on": "2026-01-05",
     "submitted_on": "2026-01-05",
     "submitted_via": "fax",
+    # a questionnaire schedule (its scale is the instrument above)
+    "every_days": 14,
+    "first_due_on": "2030-01-07",
 }
 # Where two resources name the same field differently (an appointment's kind is a visit,
 # a counselling session's is its purpose), the route's own values.
@@ -219,7 +222,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
               "first_due_on": str(timezone.localdate() + timedelta(days=1))}  # fmt: skip
     client_as(users["nurse"]).post(f"/patients/{p}/questionnaires/", weekly)
     from ketacare.athome.models import AtHomeSession
-    from ketacare.questionnaires.models import QuestionnaireSchedule
+    from ketacare.questionnaires.models import DueQuestionnaire, QuestionnaireSchedule
     from ketacare.telehealth.models import DeaRegistration, TelehealthEncounter
 
     video = Appointment.objects.get(patient=patient).public_id
@@ -263,6 +266,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "schedule_id": QuestionnaireSchedule.objects.get(patient=patient).public_id,
         "athome_id": at_home.public_id,
         "step": "checklist",  # not an object: one of an at-home session's steps
+        "due_id": DueQuestionnaire.objects.filter(patient=patient).first().public_id,
         "encounter_id": TelehealthEncounter.objects.get(patient=patient).public_id,
         "registration_id": DeaRegistration.objects.get(clinic=clinic).pk,
         "clinic_slug": clinic.slug,
@@ -278,7 +282,7 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "planned_id", "medication_id", "allergy_id",
                 "counselling_id", "appointment_id", "referral_id", "schedule_id",
-                "athome_id", "encounter_id")  # fmt: skip
+                "athome_id", "encounter_id", "due_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
     "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",

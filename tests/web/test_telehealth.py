@@ -122,9 +122,10 @@ def test_signing_is_refused_without_a_registration_in_the_patients_state_then_ac
     assert b"DEA registration for NY" in refused.content and b"H14" in refused.content
     encounter.refresh_from_db()
     assert encounter.signed_at is None and encounter.prescription  # the draft was kept
+    expires = str(timezone.localdate() + timedelta(days=400))
     added = client.post("/clinic/dea/", {"user_id": world.users_a["prescriber"].pk,
                                          "number": VALID_DEA, "state": "NY",
-                                         "expires_on": str(timezone.localdate() + timedelta(days=400))})  # fmt: skip
+                                         "expires_on": expires})  # fmt: skip
     assert added.status_code == 302
     assert client.post(f"{url}/sign/", prescribing()).status_code == 302
     encounter.refresh_from_db()
@@ -151,9 +152,13 @@ def test_audio_only_prescribing_without_an_in_person_evaluation_is_refused(world
     from ketacare.telehealth.models import DeaRegistration
 
     client, encounter = started(world, client_as)
-    DeaRegistration.objects.create(clinic=world.clinic_a, user=world.users_a["prescriber"],
-                                   number=VALID_DEA, state="NY",
-                                   expires_on=timezone.localdate() + timedelta(days=30))  # fmt: skip
+    DeaRegistration.objects.create(
+        clinic=world.clinic_a,
+        user=world.users_a["prescriber"],
+        number=VALID_DEA,
+        state="NY",
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
     audio_only = {**prescribing(), "modality": "audio_only", "in_person_evaluation_on": ""}
     refused = client.post(f"/encounters/{encounter.public_id}/sign/", audio_only)
     assert refused.status_code == 422 and b"Ryan Haight" in refused.content

@@ -13,6 +13,7 @@ from ketacare.counselling.api import router as counselling_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
 from ketacare.patients.api import router as patients_router
+from ketacare.questionnaires.api import router as questionnaires_router
 from ketacare.referrals.api import public_router as public_referrals_router
 from ketacare.referrals.api import router as referrals_router
 from ketacare.rems.api import router as rems_router
@@ -53,5 +54,6 @@ api.add_router("", referrals_router, tags=["referrals"])
 api.add_router("", rems_router, tags=["esketamine REMS"])
 api.add_router("", session_rems_router, tags=["esketamine REMS"])
 api.add_router("", telehealth_router, tags=["telehealth"])
+api.add_router("", questionnaires_router, tags=["questionnaires"])
 api.add_router("/public", public_referrals_router, tags=["public forms"])
 api.add_router("", athome_router, tags=["at-home sessions"])

@@ -299,3 +299,50 @@ def _email(address: str, token: str, due: DueQuestionnaire) -> None:
     )
     send_mail(f"{due.patient.clinic.name}: a questionnaire for you", body,
               settings.DEFAULT_FROM_EMAIL, [address])  # fmt: skip
+
+
+# --- the API's use cases (the pages' counterparts above) ----------------------------------
+
+
+class AlreadyClosed(ValidationError):
+    """The questionnaire was answered, missed or stopped: a 409 naming it."""
+
+    http_status = 409
+
+
+def schedule_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[QuestionnaireSchedule], int]:
+    """A patient's schedules, running and stopped (reaching the patient is the audited read)."""
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
+    rows = QuestionnaireSchedule.objects.for_actor(actor, Action.SCALE_VIEW).filter(patient=patient)
+    return list(
+        rows.order_by("-active", "instrument", "-id")[offset : offset + limit]
+    ), rows.count()
+
+
+def due_page(
+    actor: Actor, patient_id: Any, limit: int, offset: int
+) -> tuple[list[DueQuestionnaire], int]:
+    """What the patient may answer now: due today or overdue, or early by EARLY_DAYS (an
+    answer that early counts for it, close_by_answer)."""
+    patient = get_for(actor, Patient, patient_id, Action.SCALE_VIEW)
+    open_until = clinic_today(patient.clinic) + timedelta(days=EARLY_DAYS)
+    rows = DueQuestionnaire.objects.for_actor(actor, Action.SCALE_VIEW).filter(
+        patient=patient, status=DueStatus.DUE, due_on__lte=open_until
+    )
+    return list(rows[offset : offset + limit]), rows.count()
+
+
+@transaction.atomic
+def answer_due(actor: Actor, due_id: Any, answers: list[int | None]) -> ScaleResponse:
+    """Answer one due questionnaire (the patient, or staff typing in a paper form). The row
+    lock makes two submissions record one answer; the second is told it is closed."""
+    due = get_for(actor, DueQuestionnaire, due_id, Action.SCALE_SELF_REPORT, lock=True)
+    if due.status != DueStatus.DUE:
+        raise AlreadyClosed(
+            {"due_id": f"This questionnaire is {due.get_status_display().lower()}."}
+        )
+    if due.due_on > clinic_today(due.patient.clinic) + timedelta(days=EARLY_DAYS):
+        raise ValidationError({"due_id": f"Not open yet: due on {due.due_on:%Y-%m-%d}."})
+    return record_scale(actor, due.patient.public_id, due.instrument, answers)
