@@ -5,7 +5,7 @@ video visit for the portal's demo patient, whose link shows on their chart."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ def load_telehealth(admin: Actor, prescriber: Actor) -> None:
     _visit(prescriber, PORTAL_MRN, now + timedelta(days=2))
 
 
-def _visit(prescriber: Actor, mrn: str, starts: object) -> Appointment | None:
+def _visit(prescriber: Actor, mrn: str, starts: datetime) -> Appointment | None:
     """Written as the demo history writes its past sessions (a visit earlier today is
     outside what booking allows)."""
     patient = Patient.objects.filter(clinic=prescriber.clinic, mrn=mrn).first()
@@ -51,7 +51,7 @@ def _visit(prescriber: Actor, mrn: str, starts: object) -> Appointment | None:
         return None
     return Appointment.objects.create(
         clinic=patient.clinic, patient=patient, kind=Kind.TELEHEALTH, starts_at=starts,
-        ends_at=starts + timedelta(minutes=30), staff=prescriber.user,  # type: ignore[operator]
+        ends_at=starts + timedelta(minutes=30), staff=prescriber.user,
         booked_by=prescriber.user,
     )  # fmt: skip
 
