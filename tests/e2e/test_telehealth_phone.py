@@ -55,6 +55,8 @@ def test_prescriber_signs_a_telehealth_encounter_after_adding_the_patients_state
     log_in(page, live_server.url, prescriber.email, PASSWORD)
     page.goto(f"{live_server.url}/appointments/{visit.public_id}/video/")
     expect(page.get_by_test_id("video-link")).to_contain_text("https://meet.example.org/")
+    page.screenshot(path=str(shots / "telehealth-visit-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="Start the encounter").click()
 
     page.get_by_label("Encounter note").fill("Mood better; sitter confirmed; BP log in range.")
@@ -65,7 +67,7 @@ def test_prescriber_signs_a_telehealth_encounter_after_adding_the_patients_state
     page.get_by_label("Date of the in-person evaluation").fill(str(today - timedelta(days=60)))
     page.get_by_label("PDMP checked on").fill(str(today))
     page.get_by_role("button", name="Sign (locks the note)").click()
-    refusal = page.get_by_test_id("refusal")
+    refusal = page.get_by_test_id("encounter-form").locator(".error")
     expect(refusal).to_contain_text("DEA registration for NY")
     page.screenshot(path=str(shots / "telehealth-refused-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -102,6 +104,7 @@ def test_prescriber_signs_a_telehealth_encounter_after_adding_the_patients_state
     )
     expect(page.get_by_text("Mood better")).to_have_count(0)
     page.screenshot(path=str(shots / "telehealth-patient-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def encounter_link(visit) -> str:  # type: ignore[no-untyped-def]
