@@ -242,6 +242,14 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "/clinic/users/", {"email": outsider.email, "role": "nurse"}
     )
     client_as(users["nurse"]).post(f"/c/{clinic.slug}/refer/", REFERRAL_FORM)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ketacare.messaging.models import Attachment, MessageThread
+
+    scan = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    client_as(users["patient"]).post(
+        "/messages/new/", {"subject": "A question", "text": "x", "attachment": scan}
+    )
     return {
         "public_id": p,
         "patient_id": p,
@@ -269,6 +277,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
         "due_id": DueQuestionnaire.objects.filter(patient=patient).first().public_id,
         "encounter_id": TelehealthEncounter.objects.get(patient=patient).public_id,
         "registration_id": DeaRegistration.objects.get(clinic=clinic).pk,
+        "thread_id": MessageThread.objects.get(patient=patient).public_id,
+        "attachment_id": Attachment.objects.get(patient=patient).public_id,
         "clinic_slug": clinic.slug,
         "instrument": "phq9",  # not an object: any valid value
         "topic": "iv",  # a consent topic: any valid value
@@ -282,7 +292,8 @@ def objects_of(world, client_as, side: str):  # type: ignore[no-untyped-def]
 PATIENT_DATA = ("public_id", "patient_id", "response_id", "alert_id", "screening_id",
                 "session_id", "plan_id", "planned_id", "medication_id", "allergy_id",
                 "counselling_id", "appointment_id", "referral_id", "schedule_id",
-                "athome_id", "encounter_id", "due_id")  # fmt: skip
+                "athome_id", "encounter_id", "due_id",
+                "thread_id", "attachment_id")  # fmt: skip
 REFERRAL_FORM = {
     "referrer_name": "Dr. R", "referrer_npi": "1234567893", "referrer_phone": "(555) 010-2000",
     "first_name": "Rory", "last_name": "Referred", "date_of_birth": "1980-01-02",

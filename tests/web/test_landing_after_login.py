@@ -1,5 +1,5 @@
 """Where a login lands: staff on the clinic's day (Today), each role with its own part first;
-a patient on their own chart; a login with next= goes where it was asked."""
+a patient on their portal home; a login with next= goes where it was asked."""
 
 from __future__ import annotations
 
@@ -37,10 +37,11 @@ def test_staff_land_on_today_with_their_roles_part_first(world, client, role):
     assert first[1] == FIRST_PART[role]
 
 
-def test_a_patient_lands_on_their_own_chart(world, client):
+def test_a_patient_lands_on_their_portal_home(world, client):
     page = log_in(client, world.users_a["patient"])
-    own = reverse("patient-chart", args=[world.patient_a.public_id])
-    assert page.redirect_chain[-1][0] == own
+    assert page.redirect_chain[-1][0] == reverse("portal-home")
+    html = page.content.decode()
+    assert "Hello, Alice" in html and 'data-testid="portal-crisis-notice"' in html
 
 
 def test_a_login_asked_for_with_next_goes_there(world, client):

@@ -75,6 +75,10 @@ class Action(models.TextChoices):
     TELEHEALTH_VIEW = "telehealth.view", "Read telehealth encounter notes"
     TELEHEALTH_RECORD = "telehealth.record", "Write and sign telehealth encounter notes"
     DEA_REGISTRATIONS = "dea.registrations", "Keep the prescribers' DEA registrations"
+    MESSAGE_VIEW = "message.view", "Read messages between a patient and the care team"
+    MESSAGE_SEND = "message.send", "Write in a message thread"
+    MESSAGE_START = "message.start", "Start a message thread with the care team"
+    MESSAGE_CLOSE = "message.close", "Close a message thread"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
@@ -84,6 +88,13 @@ _CONSENT_WITNESSES = (Action.CONSENT_VIEW, Action.CONSENT_WITNESS)
 # The Spravato REMS paperwork (enrollment, monitoring forms) is the clinicians' who run the
 # session: the form carries its clinical observations (S10, S11).
 _REMS = (Action.REMS_VIEW, Action.REMS_RECORD)
+
+# Messages to the care team are answered by the clinicians who can act on them (a symptom, a
+# side effect, a question about a dose). Front desk and the admin role do not read them: a
+# patient writes about their health there, and those roles keep to demographics and booking
+# (minimum necessary, HIPAA 164.502(b)); a scheduling question is answered by a clinician or
+# passed to front desk by phone.
+_MESSAGES = (Action.MESSAGE_VIEW, Action.MESSAGE_SEND, Action.MESSAGE_CLOSE)
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).
@@ -152,6 +163,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             # records their DEA registration and PDMP check (H12, H14).
             Action.TELEHEALTH_RECORD,
             *_REMS,
+            *_MESSAGES,
             *_CARE_TEAM,
         }
     ),
@@ -173,6 +185,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONTROLLED_RECORD,
             *_CONSENT_WITNESSES,
             *_REMS,
+            *_MESSAGES,
             *_CARE_TEAM,
         }
     ),
@@ -184,6 +197,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.COUNSELLING_NOTES,
             Action.COUNSELLING_RECORD,
             *_CONSENT_WITNESSES,
+            *_MESSAGES,
             *_CARE_TEAM,
         }
     ),
@@ -216,6 +230,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONSENT_SIGN_OWN,
             Action.OWN_APPOINTMENTS,  # their sessions in their own calendar app (.ics)
             Action.AT_HOME_RUN,  # their own at-home session, step by step
+            Action.MESSAGE_VIEW,  # their own threads with the care team
+            Action.MESSAGE_SEND,
+            Action.MESSAGE_START,
         }
     ),
 }

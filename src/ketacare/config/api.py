@@ -12,6 +12,7 @@ from ketacare.controlled.api import router as controlled_router
 from ketacare.counselling.api import router as counselling_router
 from ketacare.measures.api import router as measures_router
 from ketacare.medications.api import router as medications_router
+from ketacare.messaging.api import router as messaging_router
 from ketacare.patients.api import router as patients_router
 from ketacare.questionnaires.api import router as questionnaires_router
 from ketacare.referrals.api import public_router as public_referrals_router
@@ -51,6 +52,7 @@ api.add_router("", treatment_router, tags=["treatment plans"])
 api.add_router("", plan_changes_router, tags=["treatment plans"])
 api.add_router("", consent_router, tags=["consent"])
 api.add_router("", referrals_router, tags=["referrals"])
+api.add_router("", messaging_router, tags=["messages"])
 api.add_router("", rems_router, tags=["esketamine REMS"])
 api.add_router("", session_rems_router, tags=["esketamine REMS"])
 api.add_router("", telehealth_router, tags=["telehealth"])

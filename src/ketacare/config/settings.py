@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ketacare.questionnaires",
     "ketacare.athome",
     "ketacare.telehealth",
+    "ketacare.messaging",
     "ketacare.audit",
     "ketacare.api",
     "ketacare.web",
@@ -136,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "ketacare.web.context.clinic_context",
+                "ketacare.messaging.context.unread_messages",
             ],
         },
     },
@@ -363,3 +365,10 @@ LOGGING = {
 AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE") or (
     None if PRODUCTION else str(VAR_DIR / "audit-keys.json")
 )
+
+# Message attachments (PDF, PNG, JPEG): stored outside the static root, served only through
+# the gate (messaging.attachments); the size limit is a clinic's choice, 5 MB by default.
+MESSAGE_ATTACHMENTS_DIR = os.environ.get(
+    "MESSAGE_ATTACHMENTS_DIR", str(VAR_DIR / "message-attachments")
+)
+MESSAGE_ATTACHMENT_MAX_BYTES = int(os.environ.get("MESSAGE_ATTACHMENT_MAX_BYTES", 5 * 1_048_576))

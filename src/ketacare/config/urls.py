@@ -5,7 +5,7 @@ from ketacare.accounts.views import clinic as clinics
 from ketacare.accounts.views import invitations as invitation
 from ketacare.accounts.views import signin as accounts
 from ketacare.appointments import views as appointments
-from ketacare.chart.views import audit_log, scale_history, session_start, trajectory
+from ketacare.chart.views import audit_log, portal, scale_history, session_start, trajectory
 from ketacare.chart.views import patients as chart
 from ketacare.chart.views import today as today_views
 from ketacare.config.api import api
@@ -30,10 +30,12 @@ from ketacare.web import views as web
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    path("portal/", portal.portal_home, name="portal-home"),
     path("learn/", include("ketacare.education.urls")),
     path("", include("ketacare.questionnaires.urls")),
     path("", include("ketacare.athome.urls")),
     path("", include("ketacare.telehealth.urls")),
+    path("messages/", include("ketacare.messaging.urls")),
     path("clinic/switch/", web.switch_clinic, name="switch-clinic"),
     path("accounts/login/", accounts.EmailLoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),

@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.clinic is None:
         return render(request, "web/no_clinic.html", status=403)
     if actor.role == Role.PATIENT:
-        return redirect("patient-list")  # which opens the patient's own chart
+        return redirect("portal-home")  # their own care: what is next, plan, scores, messages
     return redirect("today")  # staff start on the clinic's day, their role's part first
 
 

@@ -1,0 +1,221 @@
+"""Messaging use cases: a patient starts a thread with the care team, both sides reply, the
+care team closes it; who has read what (unread counts). Pages and API share these; each
+reads through the gate and writes its audit entries in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, DateTimeField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ketacare.accounts.actor import Actor
+from ketacare.accounts.roles import Action, ActionDenied, Role, require
+from ketacare.audit.services import record
+from ketacare.messaging import attachments
+from ketacare.messaging.models import Attachment, Message, MessageThread, ThreadRead, ThreadStatus
+from ketacare.patients.gate import get_for
+from ketacare.patients.models import Patient
+
+MAX_SUBJECT = 120
+MAX_TEXT = 5000
+_NEVER = Value(datetime(1970, 1, 1, tzinfo=UTC), output_field=DateTimeField())
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    text: str
+    attachment: attachments.Upload | None = None
+
+
+def _clean_text(text: str, field: str, limit: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: "Write something first."})
+    if "\x00" in text:
+        raise ValidationError({field: "The text contains a character that cannot be stored."})
+    if len(text) > limit:
+        raise ValidationError({field: f"At most {limit} characters ({len(text)} now)."})
+    return text
+
+
+def own_record(actor: Actor) -> Patient:
+    """The patient-role user's own record, read through the gate (audited)."""
+    own = Patient.objects.for_actor(actor, Action.MESSAGE_START).first()
+    if own is None:
+        raise ActionDenied("Your login is not linked to a patient record yet.")
+    return get_for(actor, Patient, own.public_id, Action.MESSAGE_START)
+
+
+def start_thread(actor: Actor, subject: str, first: NewMessage) -> MessageThread:
+    """A patient writes to their care team: a new open thread with its first message."""
+    written: list[str] = []
+    with _discarding_on_failure(written):
+        return _start_thread(actor, subject, first, written)
+
+
+def reply(actor: Actor, thread_id: Any, new: NewMessage) -> Message:
+    written: list[str] = []
+    with _discarding_on_failure(written):
+        return _reply(actor, thread_id, new, written)
+
+
+@contextmanager
+def _discarding_on_failure(written: list[str]) -> Iterator[None]:
+    """A file is written before its row commits; a refused or failed write removes it."""
+    try:
+        yield
+    except BaseException:
+        for name in written:
+            attachments.discard(name)
+        raise
+
+
+@transaction.atomic
+def _start_thread(
+    actor: Actor, subject: str, first: NewMessage, written: list[str]
+) -> MessageThread:
+    require(actor, Action.MESSAGE_START)
+    subject = _clean_text(subject, "subject", MAX_SUBJECT)
+    text = _clean_text(first.text, "text", MAX_TEXT)
+    checked = attachments.check(first.attachment) if first.attachment else None
+    patient = own_record(actor)
+    thread = MessageThread.objects.create(
+        clinic=patient.clinic, patient=patient, subject=subject, started_by=actor.user
+    )
+    record(actor, "create", MessageThread.audit_type, thread.public_id,
+           patient_id=patient.public_id, detail={"subject_chars": len(subject)})  # fmt: skip
+    _add(actor, thread, text, checked, written)
+    return thread
+
+
+@transaction.atomic
+def _reply(actor: Actor, thread_id: Any, new: NewMessage, written: list[str]) -> Message:
+    thread = get_for(actor, MessageThread, thread_id, Action.MESSAGE_SEND, lock=True)
+    text = _clean_text(new.text, "text", MAX_TEXT)
+    if not thread.is_open:
+        raise ValidationError({"text": "This conversation is closed. Start a new message "
+                                       "to the care team instead."})  # fmt: skip
+    checked = attachments.check(new.attachment) if new.attachment else None
+    return _add(actor, thread, text, checked, written)
+
+
+def _add(
+    actor: Actor,
+    thread: MessageThread,
+    text: str,
+    checked: attachments.CheckedFile | None,
+    written: list[str],
+) -> Message:
+    now = timezone.now()
+    message = Message.objects.create(
+        clinic_id=thread.clinic_id, thread=thread, patient_id=thread.patient_id,
+        author=actor.user, from_patient=actor.role == Role.PATIENT, text=text, sent_at=now,
+    )  # fmt: skip
+    detail: dict[str, object] = {"chars": len(text)}
+    if checked is not None:
+        written.append(attachments.store(checked))
+        attachment = Attachment.objects.create(
+            clinic_id=message.clinic_id, message=message, patient_id=message.patient_id,
+            filename=checked.filename, content_type=checked.content_type,
+            size_bytes=checked.size_bytes, sha256=checked.sha256, stored_as=written[-1],
+        )  # fmt: skip
+        detail["attachment"] = str(attachment.public_id)
+    record(actor, "create", Message.audit_type, message.public_id,
+           patient_id=thread.patient.public_id, detail=detail)  # fmt: skip
+    thread.last_message_at = now
+    thread.save(update_fields=["last_message_at"])
+    _mark_read(actor, thread, now)
+    return message
+
+
+@transaction.atomic
+def close(actor: Actor, thread_id: Any) -> MessageThread:
+    thread = get_for(actor, MessageThread, thread_id, Action.MESSAGE_CLOSE, lock=True)
+    if thread.is_open:
+        thread.status, thread.closed_at, thread.closed_by = (
+            ThreadStatus.CLOSED, timezone.now(), actor.user,
+        )  # fmt: skip
+        thread.save(update_fields=["status", "closed_at", "closed_by"])
+        record(actor, "update", MessageThread.audit_type, thread.public_id,
+               patient_id=thread.patient.public_id, detail={"closed": True})  # fmt: skip
+    return thread
+
+
+@transaction.atomic
+def read_thread(actor: Actor, thread_id: Any) -> tuple[MessageThread, list[Message]]:
+    """The thread and its messages (one audited read); marks it read for this user."""
+    thread = get_for(actor, MessageThread, thread_id, Action.MESSAGE_VIEW)
+    messages = list(
+        Message.objects.for_actor(actor, Action.MESSAGE_VIEW)
+        .filter(thread=thread)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    _mark_read(actor, thread, timezone.now())
+    return thread, messages
+
+
+def _mark_read(actor: Actor, thread: MessageThread, up_to: datetime) -> None:
+    if actor.user is not None:
+        ThreadRead.objects.update_or_create(
+            thread=thread, user=actor.user, defaults={"read_up_to": up_to}
+        )
+
+
+@transaction.atomic
+def open_attachment(actor: Actor, attachment_id: Any) -> tuple[Attachment, bytes]:
+    """An attachment's bytes, through the gate: its own audited read."""
+    found = get_for(actor, Attachment, attachment_id, Action.MESSAGE_VIEW)
+    return found, attachments.path_of(found.stored_as).read_bytes()
+
+
+def _unread(actor: Actor) -> Any:
+    """Per thread: messages by others since this user last read it."""
+    user_id = actor.user.pk if actor.user is not None else 0  # no user: everything unread
+    read_up_to = ThreadRead.objects.filter(thread=OuterRef(OuterRef("pk")), user_id=user_id).values(
+        "read_up_to"
+    )[:1]
+    newer = (
+        Message.objects.filter(thread=OuterRef("pk"))
+        .filter(sent_at__gt=Coalesce(Subquery(read_up_to), _NEVER))
+        .exclude(author_id=user_id)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(newer), 0)
+
+
+def threads_for(actor: Actor, *, closed: bool = False) -> QuerySet[MessageThread]:
+    """A patient's own threads (all), or the care team's inbox: the clinic's open threads
+    (closed ones with `closed`), latest first, each with its `unread` count."""
+    rows = MessageThread.objects.for_actor(actor, Action.MESSAGE_VIEW)
+    if actor.role != Role.PATIENT:
+        rows = rows.filter(status=ThreadStatus.CLOSED if closed else ThreadStatus.OPEN)
+    return rows.select_related("patient").annotate(unread=_unread(actor))
+
+
+def unread_count(actor: Actor) -> int:
+    """For the header and the portal: unread messages in the threads the user would see."""
+    if not actor.role or actor.user is None:
+        return 0
+    return unread_in(list(threads_for(actor).select_related(None).only("pk")))
+
+
+def thread_page(actor: Actor, limit: int, offset: int) -> tuple[list[MessageThread], int]:
+    rows = threads_for(actor)
+    return list(rows[offset : offset + limit]), rows.count()
+
+
+def unread_in(threads: list[MessageThread]) -> int:
+    return sum(getattr(t, "unread", 0) for t in threads)
