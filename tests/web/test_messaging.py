@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,22 @@ def test_a_patient_writes_the_team_replies_and_each_side_sees_unread(world, clie
     page = patient.get(reverse("message-thread", args=[thread.public_id])).content.decode()
     assert "Yes; rest today." in page and "(care team)" in page
     assert "1 new message" not in patient.get(reverse("portal-home")).content.decode()
+
+
+def test_the_same_form_sent_twice_is_recorded_once(world, client_as):
+    patient = client_as(world.users_a["patient"])
+    form = patient.get(reverse("message-new")).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form)[1]  # type: ignore[index]
+    body = {"subject": "Dizzy", "text": "Is this normal?", "submission_key": key}
+    first = patient.post(reverse("message-new"), body)
+    again = patient.post(reverse("message-new"), body)  # a double tap
+    assert first["Location"] == again["Location"]
+    assert MessageThread.objects.count() == 1 and Message.objects.count() == 1
+    thread = reverse("message-thread", args=[_thread().public_id])
+    reply = {"text": "And now?", "submission_key": "reply-1"}
+    patient.post(thread, reply)
+    patient.post(thread, reply)
+    assert Message.objects.count() == 2
 
 
 def test_the_team_closes_a_thread_and_a_reply_to_it_is_refused_with_the_text_kept(world, client_as):

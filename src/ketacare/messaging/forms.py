@@ -3,6 +3,8 @@ refused file comes back on the `attachment` field with the text the patient type
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 
 from ketacare.messaging import services
@@ -26,14 +28,21 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )  # fmt: skip
 
+    # A new key per page shown, kept through a 422 re-render: the same form sent twice is
+    # recorded once (services._sent_before).
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["attachment"] = _attachment_field()
+        if not self.is_bound:
+            self.initial["submission_key"] = secrets.token_urlsafe(16)
 
     def entry(self) -> services.NewMessage:
-        return services.NewMessage(self.cleaned_data["text"], self.cleaned_data.get("attachment"))
+        data = self.cleaned_data
+        return services.NewMessage(data["text"], data.get("attachment"), data["submission_key"])
 
 
 class NewThreadForm(ReplyForm):
     subject = forms.CharField(label="Subject", max_length=services.MAX_SUBJECT)
-    field_order = ["subject", "text", "attachment"]
+    field_order = ["subject", "text", "attachment", "submission_key"]

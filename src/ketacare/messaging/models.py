@@ -65,10 +65,18 @@ class Message(ClinicRecord):
     from_patient = models.BooleanField()
     text = models.TextField(max_length=5000)
     sent_at = models.DateTimeField(default=timezone.now)
+    # The form's hidden one-time key: a double tap or a resent form is recorded once.
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["sent_at", "id"]
         indexes = [models.Index(fields=["thread", "sent_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], condition=~models.Q(submission_key=""),
+                name="message_sent_once_per_key",
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"message in {self.thread_id} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,15 @@ _NEVER = Value(datetime(1970, 1, 1, tzinfo=UTC), output_field=DateTimeField())
 class NewMessage:
     text: str
     attachment: attachments.Upload | None = None
+    submission_key: str = ""  # a page form's hidden key (the API has Idempotency-Key)
+
+
+def _sent_before(actor: Actor, new: NewMessage) -> Message | None:
+    """The message this same form already sent (a double tap, a resend after a timeout)."""
+    key = new.submission_key[:64]
+    if not key or actor.user is None:
+        return None
+    return Message.objects.filter(author=actor.user, submission_key=key).first()
 
 
 def _clean_text(text: str, field: str, limit: int) -> str:
@@ -84,6 +93,8 @@ def _start_thread(
     actor: Actor, subject: str, first: NewMessage, written: list[str]
 ) -> MessageThread:
     require(actor, Action.MESSAGE_START)
+    if (earlier := _sent_before(actor, first)) is not None:
+        return earlier.thread
     subject = _clean_text(subject, "subject", MAX_SUBJECT)
     text = _clean_text(first.text, "text", MAX_TEXT)
     checked = attachments.check(first.attachment) if first.attachment else None
@@ -93,19 +104,23 @@ def _start_thread(
     )
     record(actor, "create", MessageThread.audit_type, thread.public_id,
            patient_id=patient.public_id, detail={"subject_chars": len(subject)})  # fmt: skip
-    _add(actor, thread, text, checked, written)
+    _add(actor, thread, text, checked, written, first.submission_key)
     return thread
 
 
 @transaction.atomic
 def _reply(actor: Actor, thread_id: Any, new: NewMessage, written: list[str]) -> Message:
     thread = get_for(actor, MessageThread, thread_id, Action.MESSAGE_SEND, lock=True)
+    if (earlier := _sent_before(actor, new)) is not None:
+        if earlier.thread_id == thread.pk:
+            return earlier
+        new = replace(new, submission_key="")  # another thread's key: not this form's
     text = _clean_text(new.text, "text", MAX_TEXT)
     if not thread.is_open:
         raise ValidationError({"text": "This conversation is closed. Start a new message "
                                        "to the care team instead."})  # fmt: skip
     checked = attachments.check(new.attachment) if new.attachment else None
-    return _add(actor, thread, text, checked, written)
+    return _add(actor, thread, text, checked, written, new.submission_key)
 
 
 def _add(
@@ -114,11 +129,13 @@ def _add(
     text: str,
     checked: attachments.CheckedFile | None,
     written: list[str],
+    submission_key: str = "",
 ) -> Message:
     now = timezone.now()
     message = Message.objects.create(
         clinic_id=thread.clinic_id, thread=thread, patient_id=thread.patient_id,
         author=actor.user, from_patient=actor.role == Role.PATIENT, text=text, sent_at=now,
+        submission_key=submission_key[:64],
     )  # fmt: skip
     detail: dict[str, object] = {"chars": len(text)}
     if checked is not None:
