@@ -111,6 +111,37 @@ def test_another_patient_and_another_clinic_get_404(world, client_as):
         assert thread.public_id.hex not in client.get(reverse("messages")).content.decode()
 
 
+def test_another_patient_of_the_same_clinic_gets_404(world, client_as):
+    from ketacare.accounts.models import Membership, User
+    from ketacare.patients.models import Patient
+    from tests.conftest import patient_data
+
+    other_user = User.objects.create_user("nadia@example.org", "a-long-passphrase-here")
+    Membership.objects.create(user=other_user, clinic=world.clinic_a, role="patient")
+    Patient.objects.create(clinic=world.clinic_a, user=other_user,
+                           **patient_data(mrn="a-2", first_name="Nadia"))  # fmt: skip
+    _start(client_as(other_user), file=SimpleUploadedFile("n.png", PNG))
+    thread, attachment = _thread(), Attachment.objects.get()
+    alice = client_as(world.users_a["patient"])
+    assert alice.get(reverse("message-thread", args=[thread.public_id])).status_code == 404
+    assert (
+        alice.post(reverse("message-thread", args=[thread.public_id]), {"text": "hi"}).status_code
+        == 404
+    )
+    assert alice.get(reverse("message-attachment", args=[attachment.public_id])).status_code == 404
+    assert alice.get(f"/api/message-threads/{thread.public_id}").status_code == 404
+    assert "Nadia" not in alice.get(reverse("messages")).content.decode()
+    assert Message.objects.count() == 1
+
+
+def test_the_inbox_is_an_audited_read_naming_each_thread_shown(world, client_as):
+    _start(client_as(world.users_a["patient"]))
+    client_as(world.users_a["nurse"]).get(reverse("messages"))
+    entry = AuditEntry.objects.filter(action="read", object_type="message_thread_list").last()
+    assert entry.detail["threads"] == [str(_thread().public_id)]
+    assert entry.detail["patients"] == [str(world.patient_a.public_id)]
+
+
 def test_a_png_is_stored_outside_the_web_root_and_served_only_through_the_gate(world, client_as):
     _start(client_as(world.users_a["patient"]), file=SimpleUploadedFile("../../x.png", PNG))
     attachment = Attachment.objects.get()

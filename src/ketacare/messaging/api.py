@@ -92,7 +92,7 @@ def _detail(thread: Any, messages: list[Any]) -> Any:
 def list_message_threads(request: HttpRequest, paging: Query[PageQuery]) -> Any:
     """A patient's own threads; for the care team, their clinic's open threads."""
     actor = actor_from_request(request)
-    rows, count = services.thread_page(actor, paging.limit, paging.offset)
+    rows, count = services.list_threads(actor, limit=paging.limit, offset=paging.offset)
     return page(request, rows, count, paging)
 
 

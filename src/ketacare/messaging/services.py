@@ -229,9 +229,20 @@ def unread_count(actor: Actor) -> int:
     return unread_in(list(threads_for(actor).select_related(None).only("pk")))
 
 
-def thread_page(actor: Actor, limit: int, offset: int) -> tuple[list[MessageThread], int]:
-    rows = threads_for(actor)
-    return list(rows[offset : offset + limit]), rows.count()
+@transaction.atomic
+def list_threads(
+    actor: Actor, *, closed: bool = False, limit: int = 100, offset: int = 0
+) -> tuple[list[MessageThread], int]:
+    """A page of the list (inbox or a patient's own): an audited read naming each thread and
+    patient shown, as the patient list does."""
+    rows = threads_for(actor, closed=closed)
+    shown = list(rows[offset : offset + limit])
+    if shown:
+        record(actor, "read", "message_thread_list", "", detail={
+            "threads": [str(t.public_id) for t in shown],
+            "patients": sorted({str(t.patient.public_id) for t in shown}),
+        })  # fmt: skip
+    return shown, rows.count()
 
 
 def unread_in(threads: list[MessageThread]) -> int:

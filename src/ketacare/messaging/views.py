@@ -28,7 +28,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     require(actor, Action.MESSAGE_VIEW)
     closed = request.GET.get("closed") == "1" and actor.role != Role.PATIENT
-    threads = list(services.threads_for(actor, closed=closed)[:INBOX_SIZE])
+    threads, _ = services.list_threads(actor, closed=closed, limit=INBOX_SIZE)
     context = {
         "threads": threads,
         "closed": closed,
