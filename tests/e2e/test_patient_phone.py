@@ -43,6 +43,8 @@ def test_patient_pages_fit_a_phone_and_speak_plainly(page: Page, live_server, de
     user, patient, plan = demo_patient
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, user.email, PASSWORD)
+    expect(page.get_by_test_id("portal-home")).to_be_visible()  # the portal home first
+    page.get_by_role("link", name="My record").click()
     expect(page.get_by_test_id("patient-name")).to_be_visible()
     chart = page.locator("main").inner_text()
     assert "MRN" not in chart and "NPI" not in chart
