@@ -129,6 +129,21 @@ def test_an_open_suicidality_alert_of_the_patients_own_shows_the_crisis_resource
     assert 'data-testid="crisis-resources"' in page and "988" in page
 
 
+def test_an_at_home_plan_puts_todays_session_first(home_world):
+    from ketacare.treatment.services import plans
+    from tests.conftest import actor_for
+
+    client = home_world.client_as(home_world.users_a["patient"])
+    assert 'data-testid="portal-athome"' not in client.get(HOME).content.decode()
+    prescriber = actor_for(home_world.users_a["prescriber"], home_world.clinic_a, "prescriber")
+    new = plans.NewPlan("at-home-odt", timezone.localdate(), dose_mg=200)
+    plans.create_plan(prescriber, home_world.patient_a.public_id, new)
+    page = client.get(HOME).content.decode()
+    assert page.index('data-testid="portal-athome"') < page.index('data-testid="portal-upcoming"')
+    assert reverse("athome-start") in page
+    assert "tablets that melt in your mouth" in page
+
+
 def test_the_at_home_part_can_add_its_section(home_world, monkeypatch):
     from ketacare.chart import portal
 

@@ -2,7 +2,8 @@
 the bands mean, questionnaires and consent forms waiting for them, messages, and reading.
 
 The home is a list of sections (`SECTIONS`), each a template and the function that gives it
-its context, so another part of the portal (the at-home sessions) adds itself with one entry.
+its context (None: the section is not for this patient), so another part of the portal adds
+itself with one entry, as the at-home sessions do.
 Each section reads through the gate as the patient; the page's one audited read is the
 patient's record.
 """
@@ -16,8 +17,9 @@ from typing import Any
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.accounts.roles import Action, ActionDenied
+from ketacare.accounts.roles import Action, ActionDenied, role_can
 from ketacare.appointments.models import Appointment, Status
+from ketacare.athome.start import at_home_plan
 from ketacare.chart.plain_plan import in_plain_words
 from ketacare.clinical import instruments, protocols
 from ketacare.consent.services import topic_rows
@@ -97,6 +99,13 @@ def _messages(actor: Actor, patient: Patient) -> dict[str, Any]:
     return {"threads": threads, "unread": unread_in(threads)}
 
 
+def _at_home(actor: Actor, patient: Patient) -> dict[str, Any] | None:
+    """Only for a patient with an at-home plan: where each at-home dosing day starts."""
+    if not role_can(actor.role, Action.AT_HOME_RUN) or not at_home_plan(patient):
+        return None
+    return {}
+
+
 def _learn(actor: Actor, patient: Patient) -> dict[str, Any]:
     return {"topics": TOPICS}
 
@@ -106,11 +115,12 @@ class Section:
     key: str
     title: str
     template: str
-    context: Callable[[Actor, Patient], dict[str, Any]]
+    context: Callable[[Actor, Patient], dict[str, Any] | None]  # None: not for this patient
 
 
 # In page order: what is next first (a phone shows the top of the list first).
 SECTIONS: list[Section] = [
+    Section("athome", "At-home session", "portal/_athome.html", _at_home),
     Section("upcoming", "Coming up", "portal/_upcoming.html", _upcoming),
     Section("questionnaires", "Questionnaires for you", "portal/_questionnaires.html",
             _questionnaires),
@@ -118,7 +128,6 @@ SECTIONS: list[Section] = [
     Section("plan", "Your treatment plan", "portal/_plan.html", _plan),
     Section("scores", "Your scores over time", "portal/_scores.html", _scores),
     Section("consent", "Consent forms", "portal/_consent.html", _consents),
-    # The at-home sessions (ketacare.athome) add their section here.
     Section("learn", "Learn about your treatment", "portal/_learn.html", _learn),
 ]  # fmt: skip
 
@@ -135,5 +144,9 @@ def home(actor: Actor) -> tuple[Patient, list[ShownSection], bool]:
     """The patient, each section with its context, and whether their own answer has raised
     a suicidality alert still open (the page then shows the crisis resources first)."""
     patient = own_record(actor)
-    shown = [ShownSection(s.key, s.title, s.template, s.context(actor, patient)) for s in SECTIONS]
+    shown = []
+    for section in SECTIONS:
+        context = section.context(actor, patient)
+        if context is not None:
+            shown.append(ShownSection(section.key, section.title, section.template, context))
     return patient, shown, own_open_suicidality_alert(actor, patient)
