@@ -1,13 +1,13 @@
 """The Spravato (esketamine) REMS: patient enrollment before the first dose, and the Patient
 Monitoring Form after every outpatient session, submitted within 7 days (S10, S11).
 
-The form's fields are those of the current form (S11; summarised with P1 in clinical.md
-section 2a), plus what the issue asks the run sheet to carry for it: first treatment or not,
-enrolled or not (S11's patient section asks both on a first treatment), concomitant opioids
-(the form's instructions name opioids among the medicines that may sedate) and respiratory
-depression (a REMS goal, S9). Plain data in, plain answers out: the app gathers the values
-(from the session, the medication list, what staff entered) and this says which are missing,
-when the form is due and whether a session may start.
+The form's fields are those of the current form (S11; clinical.md section 2a sums them up with
+CP1, that file's P1), plus what the issue asks the run sheet to carry for it: first treatment
+or not, enrolled or not (S11's patient section asks both on a first treatment), concomitant
+opioids (the form's instructions name opioids among the medicines that may sedate) and
+respiratory depression (a REMS goal, S9). Plain data in, plain answers out: the app gathers the
+values (from the session, the medication list, what staff entered) and this says which are
+missing, when the form is due and whether a session may start.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ PATIENT, MEDICINES, PROVIDER, SETTING, SESSION, VITALS, EVENTS = (
 
 # In the form's order (S11). The patient's identity comes from the chart, never retyped.
 FIELDS: tuple[FormField, ...] = (
-    _f("patient_name", "Patient name", Kind.TEXT, PATIENT, "S11, P1", entered=False),
-    _f("date_of_birth", "Birthdate", Kind.DATE, PATIENT, "S11, P1", entered=False),
-    _f("sex", "Sex", Kind.TEXT, PATIENT, "S11, P1", entered=False),
+    _f("patient_name", "Patient name", Kind.TEXT, PATIENT, "S11, CP1", entered=False),
+    _f("date_of_birth", "Birthdate", Kind.DATE, PATIENT, "S11, CP1", entered=False),
+    _f("sex", "Sex", Kind.TEXT, PATIENT, "S11, CP1", entered=False),
     _f("first_treatment", "First treatment", Kind.YES_NO, PATIENT, entered=False),
     _f("enrolled", "Enrolled in the REMS", Kind.YES_NO, PATIENT, "S10, S11", entered=False),
     _f("benzodiazepines", "Benzodiazepines", Kind.YES_NO, MEDICINES),
