@@ -3,6 +3,7 @@ to do next, and stay on the session until a clinician acknowledges them with a n
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -138,3 +139,30 @@ def test_a_reading_of_another_session_cannot_be_acknowledged_here(world, client_
     refused = acknowledge(client_as(world.users_b["nurse"]), other, reading, "not mine")
     assert refused.status_code == 422 and "No such reading" in refused.content.decode()
     assert not AlertAcknowledgement.objects.exists()
+
+
+def described_by(html: str, element_id: str) -> list[str]:
+    """The ids the element's aria-describedby names, each of which must be on the page."""
+    from tests.web.test_pages_markup_accessible import parse
+
+    tag = re.search(rf'<[a-z]+ id="{element_id}"[^>]*>', html)
+    assert tag is not None
+    refs = re.search(r'aria-describedby="([^"]*)"', tag.group(0))
+    named = refs.group(1).split() if refs else []
+    assert set(named) <= parse(html).ids
+    return named
+
+
+def test_the_acknowledgement_note_is_described_by_its_help_and_its_error(world, client_as):
+    """axe-core passes a help text that no input points at; a screen reader then skips it."""
+    nurse = client_as(world.users_a["nurse"])
+    start(nurse, world.patient_a)
+    session, reading = session_with_reading(nurse, spo2_percent="88", **CALM)
+    page = nurse.get(reverse("session-detail", args=[session.public_id])).content.decode()
+    help_id = f"ack-note-{reading.pk}-help"
+    assert f'id="{help_id}"' in page
+    assert described_by(page, f"ack-note-{reading.pk}") == [help_id]
+    refused = acknowledge(nurse, session, reading, "   ").content.decode()
+    error_id = f"ack-note-{reading.pk}-error"
+    assert described_by(refused, f"ack-note-{reading.pk}") == [help_id, error_id]
+    assert 'aria-invalid="true"' in refused
