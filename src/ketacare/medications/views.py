@@ -3,6 +3,7 @@ them (for roles that may). Refused writes re-render the page with the field's me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -52,26 +53,32 @@ def medication_list(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _page(request, actor, get_for(actor, Patient, public_id, Action.MEDICATION_VIEW))
 
 
+def _add(
+    request: HttpRequest, public_id: UUID, form: MedicationForm | AllergyForm, name: str,
+    use_case: Callable[[Actor, UUID, Any], object],
+) -> HttpResponse:  # fmt: skip
+    """A new medication or allergy: back to the list, or the page again with the refused form
+    (named `name`) beside its fields."""
+    actor = actor_from_request(request)
+    if run_on_form(form, lambda: use_case(actor, public_id, form.entry())):
+        return redirect("medication-list", public_id=public_id)
+    patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
+    forms: dict[str, Any] = {name: form}
+    return _page(request, actor, patient, 422, **forms)
+
+
 @login_required
 @require_POST
 def add_medication(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    actor = actor_from_request(request)
     form = MedicationForm(request.POST, prefix="med")
-    if run_on_form(form, lambda: services.add_medication(actor, public_id, form.entry())):
-        return redirect("medication-list", public_id=public_id)
-    patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
-    return _page(request, actor, patient, 422, medication_form=form)
+    return _add(request, public_id, form, "medication_form", services.add_medication)
 
 
 @login_required
 @require_POST
 def add_allergy(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    actor = actor_from_request(request)
     form = AllergyForm(request.POST, prefix="allergy")
-    if run_on_form(form, lambda: services.add_allergy(actor, public_id, form.entry())):
-        return redirect("medication-list", public_id=public_id)
-    patient = get_for(actor, Patient, public_id, Action.MEDICATION_RECORD)
-    return _page(request, actor, patient, 422, allergy_form=form)
+    return _add(request, public_id, form, "allergy_form", services.add_allergy)
 
 
 @login_required

@@ -26,7 +26,13 @@ EDITABLE_FIELDS = (
 
 
 def _clean_input(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - set(EDITABLE_FIELDS)
+    return known_fields(data, EDITABLE_FIELDS)
+
+
+def known_fields(data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """A submitted dict with nothing but `allowed` in it (else each stray field is named) and
+    its diagnosis codes in their stored form: the patient's and the referral's shared check."""
+    unknown = set(data) - set(allowed)
     if unknown:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
     cleaned = dict(data)

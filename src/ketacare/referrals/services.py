@@ -22,8 +22,7 @@ from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.patients.services import create_patient
-from ketacare.patients.validators import normalise_icd10
+from ketacare.patients.services import create_patient, known_fields
 from ketacare.referrals.models import (
     OPEN_STATUSES,
     PATIENT_FIELDS,
@@ -56,17 +55,7 @@ def public_actor(clinic: Clinic, request_id: str = "", ip: str | None = None) ->
 
 
 def _submitted(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    allowed = FIELDS_BY_KIND[ReferralKind(kind)]
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
-    cleaned = dict(data)
-    codes = cleaned.get("diagnosis_codes")
-    if isinstance(codes, list):
-        cleaned["diagnosis_codes"] = [
-            normalise_icd10(c) if isinstance(c, str) else c for c in codes
-        ]
-    return cleaned
+    return known_fields(data, FIELDS_BY_KIND[ReferralKind(kind)])
 
 
 def _unused_reference(kind: str) -> str:

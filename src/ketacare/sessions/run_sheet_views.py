@@ -4,6 +4,8 @@ beside its form (422 for input, 409 for a signed session or a stale version)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from ketacare.accounts.actor import Actor
 from ketacare.accounts.current import actor_from_request
 from ketacare.sessions import run_sheet, services
 from ketacare.sessions.forms import (
@@ -44,81 +47,75 @@ def _invalid(request: HttpRequest, session_id: UUID, form: Form, name: str) -> H
     return _detail(request, session, **{name: form, "failed": True})
 
 
+def _post(
+    request: HttpRequest, session_id: UUID, form: Form, name: str,
+    use_case: Callable[[Actor, dict[str, Any]], object], done: Callable[[Any], str],
+) -> HttpResponse:  # fmt: skip
+    """The one shape of every run-sheet post: the form, its use case, the message of what was
+    done, or the session page again with the refusal beside the form."""
+    if not form.is_valid():
+        return _invalid(request, session_id, form, name)
+    try:
+        result = use_case(actor_from_request(request), form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, session_id, form, name, exc)
+    messages.success(request, done(result))
+    return redirect("session-detail", session_id=session_id)
+
+
 @require_POST
 @login_required
 def add_adverse_event(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    def record(actor: Actor, data: dict[str, Any]) -> object:
+        event = run_sheet.AdverseEventIn(
+            data["observed_at_time"], data["description"], data["severity"],
+            data["action_taken"], data["serious"],
+        )  # fmt: skip
+        return run_sheet.record_adverse_event(actor, session_id, event)
+
     form = AdverseEventForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, session_id, form, "adverse_form")
-    data = form.cleaned_data
-    event = run_sheet.AdverseEventIn(
-        data["observed_at_time"], data["description"], data["severity"],
-        data["action_taken"], data["serious"],
-    )  # fmt: skip
-    try:
-        run_sheet.record_adverse_event(actor_from_request(request), session_id, event)
-    except ValidationError as exc:
-        return _refused(request, session_id, form, "adverse_form", exc)
-    messages.success(request, "Adverse event recorded.")
-    return redirect("session-detail", session_id=session_id)
+    return _post(request, session_id, form, "adverse_form", record,
+                 lambda _: "Adverse event recorded.")  # fmt: skip
 
 
 @require_POST
 @login_required
 def add_sedation(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    form = SedationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, session_id, form, "sedation_form")
-    try:
-        data = form.cleaned_data
-        actor = actor_from_request(request)
-        run_sheet.record_sedation(actor, session_id, data["moaas"], data["taken_at_time"])
-    except ValidationError as exc:
-        return _refused(request, session_id, form, "sedation_form", exc)
-    messages.success(request, "Sedation (MOAA/S) recorded.")
-    return redirect("session-detail", session_id=session_id)
+    return _post(
+        request, session_id, SedationForm(request.POST), "sedation_form",
+        lambda actor, data: run_sheet.record_sedation(
+            actor, session_id, data["moaas"], data["taken_at_time"]),
+        lambda _: "Sedation (MOAA/S) recorded.",
+    )  # fmt: skip
 
 
 @require_POST
 @login_required
 def add_dissociation(request: HttpRequest, session_id: UUID) -> HttpResponse:
     form = DissociationForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, session_id, form, "dissociation_form")
-    try:
-        actor = actor_from_request(request)
-        taken = form.cleaned_data["taken_at_time"]
-        row = run_sheet.record_dissociation(actor, session_id, form.answers(), taken)
-    except ValidationError as exc:
-        return _refused(request, session_id, form, "dissociation_form", exc)
-    messages.success(request, f"CADSS recorded: total {row.score}.")
-    return redirect("session-detail", session_id=session_id)
+    return _post(
+        request, session_id, form, "dissociation_form",
+        lambda actor, data: run_sheet.record_dissociation(
+            actor, session_id, form.answers(), data["taken_at_time"]),
+        lambda row: f"CADSS recorded: total {row.score}.",
+    )  # fmt: skip
 
 
 @require_POST
 @login_required
 def sign(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, session_id, form, "sign_form")
-    try:
-        services.sign_session(actor_from_request(request), session_id,
-                              version=form.cleaned_data["version"])  # fmt: skip
-    except ValidationError as exc:
-        return _refused(request, session_id, form, "sign_form", exc)
-    messages.success(request, "Session signed; it is now locked. Corrections are amendments.")
-    return redirect("session-detail", session_id=session_id)
+    return _post(
+        request, session_id, SignForm(request.POST), "sign_form",
+        lambda actor, data: services.sign_session(actor, session_id, version=data["version"]),
+        lambda _: "Session signed; it is now locked. Corrections are amendments.",
+    )  # fmt: skip
 
 
 @require_POST
 @login_required
 def amend(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    form = AmendmentForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, session_id, form, "amendment_form")
-    try:
-        run_sheet.amend_session(actor_from_request(request), session_id, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, session_id, form, "amendment_form", exc)
-    messages.success(request, "Amendment recorded; the original is kept beside it.")
-    return redirect("session-detail", session_id=session_id)
+    return _post(
+        request, session_id, AmendmentForm(request.POST), "amendment_form",
+        lambda actor, data: run_sheet.amend_session(actor, session_id, **data),
+        lambda _: "Amendment recorded; the original is kept beside it.",
+    )  # fmt: skip
