@@ -22,6 +22,7 @@ from ketacare.commands import CommandFailed
 COMMAND_MODULES = (
     "ketacare.commands.web",
     "ketacare.commands.audit",
+    "ketacare.commands.outcomes",
     "ketacare.commands.score",
     "ketacare.commands.simulate",
 )

@@ -217,6 +217,7 @@ def test_concurrent_audited_requests_on_sqlite_all_succeed(env):
         ["audit", "anchor"],
         ["createtoken", "x@y.example"],
         ["demo"],
+        ["refresh-outcomes"],
         ["createclinic", "Lakeside"],
         ["serve"],
     ],  # fmt: skip

@@ -90,6 +90,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if sealed is not None:
         print(f"Audit log: the {sealed.detail['after_entries']} entries written before keying "
               f"are now sealed under audit key {sealed.key_id}.")  # fmt: skip
+    from ketacare.commands.outcomes import refresh_outcomes
+
+    # Plans and scores written before their stored booster/futility state (or around it).
+    refreshed = refresh_outcomes(progress=sys.stderr.isatty())
+    if refreshed:
+        print(f"Booster and futility state stored for {refreshed} patient(s).")
     return 0
 
 
