@@ -22,6 +22,10 @@ def prescriber(front_desk):  # type: ignore[no-untyped-def]
     user = User.objects.create_user("prescriber@riverside.example", PASSWORD, full_name="Dr Pia")
     Membership.objects.create(user=user, clinic=clinic, role="prescriber")
     Room.objects.create(clinic=clinic, name="Chair 1")
+    Room.objects.create(clinic=clinic, name="Therapy room")
+    therapist = User.objects.create_user("therapist@riverside.example", PASSWORD,
+                                         full_name="Theo Rapist")  # fmt: skip
+    Membership.objects.create(user=therapist, clinic=clinic, role="therapist")
     patient = Patient.objects.create(clinic=clinic, **patient_data(mrn="RKC-9", first_name="Ana"))
     publish_consents(clinic)
     sign_consents(patient)
@@ -61,11 +65,20 @@ def test_prescriber_signs_versions_and_books_a_plan(page: Page, live_server, pre
     page.get_by_label("Room or chair").select_option(label="Chair 1")
     page.get_by_label("Book the next N days").fill("30")
     page.get_by_role("button", name="Book", exact=True).click()
+    # the integration sessions are the therapist's: not booked with nobody
+    expect(page.locator('.field-error[data-field="therapist"]')).to_contain_text("a therapist")
+    page.get_by_label("Therapist (counselling)").select_option(label="Theo Rapist")
+    page.get_by_label("Prescriber (reviews)").select_option(label="Dr Pia")
+    page.get_by_label("Room for counselling and reviews").select_option(label="Therapy room")
+    page.get_by_role("button", name="Book", exact=True).click()
     result = page.get_by_test_id("booking-result")
     expect(result).to_contain_text("booked")
     booked = Appointment.objects.filter(patient=patient).count()
     assert booked >= 6
     expect(result).to_contain_text(f"{booked} booked")
+    talks = Appointment.objects.filter(patient=patient, kind="counselling")
+    assert talks and {(a.staff.full_name, a.room.name) for a in talks} == {
+        ("Theo Rapist", "Therapy room")}  # fmt: skip
     page.set_viewport_size({"width": 1280, "height": 900})
     current = TreatmentPlan.objects.get(patient=patient, version=2)
     page.goto(f"{live_server.url}/plans/{current.public_id}/")

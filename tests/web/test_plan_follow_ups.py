@@ -154,13 +154,21 @@ def book(client, plan, **body):  # type: ignore[no-untyped-def]
                {"start_time": "09:00", "minutes": 60, **body})  # fmt: skip
 
 
+def talks(world, room=None):  # type: ignore[no-untyped-def]
+    """Who holds the plan's counselling and reviews, and where."""
+    return {"therapist_id": world.users_a["therapist"].pk,
+            "reviewer_id": world.users_a["prescriber"].pk,
+            "counselling_room_id": room.pk if room else None}  # fmt: skip
+
+
 def test_planned_sessions_become_appointments_and_refused_slots_say_why(world, client_as):
     plan = make_plan(world, client_as, integration_every_n="3")
     chair = Room.objects.create(clinic=world.clinic_a, name="Chair 1")
     dosing = list(plan.planned_sessions.filter(kind="dosing").order_by("on"))
     ClosedDay.objects.create(clinic=world.clinic_a, day=dosing[1].on, reason="staff training")
     front_desk = client_as(world.users_a["front_desk"])
-    answer = book(front_desk, plan, room_id=chair.pk, days_ahead=30).json()
+    therapy = Room.objects.create(clinic=world.clinic_a, name="Therapy room")
+    answer = book(front_desk, plan, room_id=chair.pk, days_ahead=30, **talks(world, therapy)).json()
     refused = {(r["on"], r["field"]) for r in answer["refused"]}
     assert (dosing[1].on.isoformat(), "starts_at") in refused
     assert any("staff training" in r["reason"] for r in answer["refused"])
@@ -174,7 +182,7 @@ def test_planned_sessions_become_appointments_and_refused_slots_say_why(world, c
     dose_3.refresh_from_db()
     assert counselling.appointment.starts_at == dose_3.appointment.ends_at
     # booking again books nothing twice
-    again = book(front_desk, plan, room_id=chair.pk, days_ahead=30).json()
+    again = book(front_desk, plan, room_id=chair.pk, days_ahead=30, **talks(world, therapy)).json()
     assert again["booked"] == [] and booked.count() == len(answer["booked"])
 
 
@@ -193,7 +201,8 @@ def test_a_chair_taken_by_another_patient_is_reported_not_double_booked(world, c
     starts = timezone.datetime.combine(first.on, timezone.datetime.min.time(), zone)
     calendar.book(desk, other.public_id, calendar.Booking("dosing", starts + timedelta(hours=9),
                                                           60, chair.pk))  # fmt: skip
-    answer = book(client_as(world.users_a["front_desk"]), plan, room_id=chair.pk, days_ahead=7)
+    answer = book(client_as(world.users_a["front_desk"]), plan, room_id=chair.pk, days_ahead=7,
+                  **talks(world, chair))  # fmt: skip
     refusal = answer.json()["refused"][0]
     assert refusal["on"] == first.on.isoformat() and refusal["field"] == "room"
     assert "Chair 1 is already booked" in refusal["reason"]
@@ -207,10 +216,82 @@ def test_the_booking_page_lists_what_was_booked_and_refused(world, client_as):
     front_desk = client_as(world.users_a["front_desk"])
     html = front_desk.post(
         reverse("plan-book", args=[plan.public_id]),
-        {"start_time": "09:00", "minutes": "90", "days_ahead": "14"},
+        {
+            "start_time": "09:00",
+            "minutes": "90",
+            "days_ahead": "14",
+            "reviewer": world.users_a["prescriber"].pk,
+        },
     ).content.decode()
     # six infusions and the two reviews (after #3 and #6) that follow their dose
     assert 'data-testid="booking-result"' in html and "8 booked" in html
     bad = front_desk.post(reverse("plan-book", args=[plan.public_id]),
                           {"start_time": "09:00", "minutes": "2", "days_ahead": "14"})  # fmt: skip
     assert bad.status_code == 422 and 'data-field="minutes"' in bad.content.decode()
+
+
+def test_counselling_and_reviews_are_booked_with_their_staff_member_and_room(world, client_as):
+    plan = make_plan(world, client_as, integration_every_n="3")
+    chair = Room.objects.create(clinic=world.clinic_a, name="Chair 1")
+    therapy = Room.objects.create(clinic=world.clinic_a, name="Therapy room")
+    nurse = world.users_a["nurse"]
+    answer = book(client_as(world.users_a["front_desk"]), plan, room_id=chair.pk,
+                  staff_id=nurse.pk, days_ahead=30, **talks(world, therapy)).json()  # fmt: skip
+    assert answer["refused"] == []
+    rows = Appointment.objects.filter(patient=world.patient_a)
+    booked = {(a.kind, a.staff, a.room) for a in rows}
+    assert booked == {
+        ("dosing", nurse, chair),
+        ("counselling", world.users_a["therapist"], therapy),
+        ("follow_up", world.users_a["prescriber"], therapy),  # the reviews
+    }
+
+
+@pytest.mark.parametrize(
+    ("missing", "field", "says"),
+    [
+        ({"therapist_id": None}, "therapist", "Choose a therapist for the counselling"),
+        ({"reviewer_id": None}, "reviewer", "Choose a prescriber for the reviews"),
+        ({"counselling_room_id": None}, "counselling_room", "Choose the room"),
+        ({"therapist_id": "nurse"}, "therapist", "Not a therapist of this clinic"),
+        ({"reviewer_id": "therapist"}, "reviewer", "Not a prescriber of this clinic"),
+    ],
+)
+def test_counselling_and_reviews_are_not_booked_without_their_staff_or_room(
+    world, client_as, missing, field, says
+):
+    plan = make_plan(world, client_as, integration_every_n="3")
+    chair = Room.objects.create(clinic=world.clinic_a, name="Chair 1")
+    body = {**talks(world, chair), **missing}
+    for key, value in missing.items():
+        if isinstance(value, str):
+            body[key] = world.users_a[value].pk
+    answer = book(client_as(world.users_a["front_desk"]), plan, room_id=chair.pk, **body)
+    assert answer.status_code == 422
+    item = answer.json()["detail"][0]
+    assert item["loc"][-1] == field and says in item["msg"]
+    assert not Appointment.objects.exists()  # nothing half booked
+
+
+def test_a_therapist_already_booked_is_refused_for_that_session_only(world, client_as):
+    from ketacare.appointments import services as calendar
+    from tests.conftest import actor_for
+
+    plan = make_plan(world, client_as, integration_every_n="3")
+    therapy = Room.objects.create(clinic=world.clinic_a, name="Therapy room")
+    counselling = plan.planned_sessions.filter(kind="counselling").order_by("on").first()
+    other = Patient.objects.create(clinic=world.clinic_a, mrn="O-2", first_name="O",
+                                   last_name="Ther", date_of_birth=date(1980, 1, 1),
+                                   sex="male", weight_kg=80)  # fmt: skip
+    desk = actor_for(world.users_a["front_desk"], world.clinic_a, "front_desk")
+    zone = ZoneInfo(world.clinic_a.time_zone)
+    afternoon = timezone.datetime.combine(counselling.on, timezone.datetime.min.time(), zone)
+    therapist = world.users_a["therapist"]
+    calendar.book(desk, other.public_id, calendar.Booking(
+        "counselling", afternoon + timedelta(hours=9), 8 * 60, None, therapist.pk))  # fmt: skip
+    answer = book(client_as(world.users_a["front_desk"]), plan, days_ahead=30,
+                  **talks(world, therapy)).json()  # fmt: skip
+    refused = [(r["on"], r["field"]) for r in answer["refused"]]
+    assert refused == [(counselling.on.isoformat(), "staff")]
+    assert "is already booked" in answer["refused"][0]["reason"]
+    assert Appointment.objects.filter(staff=therapist).count() == 1 + 1  # the other day's

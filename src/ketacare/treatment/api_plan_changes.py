@@ -61,8 +61,13 @@ class BookingIn(Schema):
     start_time: time = Field(description="Clinic time of each planned day's first session")
     minutes: int = Field(ge=5, le=480)
     room_id: int | None = None
-    staff_id: int | None = None
+    staff_id: int | None = Field(None, description="The nurse for the dosing sessions")
     days_ahead: int = Field(14, ge=1, le=booking.MAX_BOOKING_DAYS)
+    therapist_id: int | None = Field(None, description="Needed to book counselling sessions")
+    reviewer_id: int | None = Field(None, description="A prescriber; needed to book reviews")
+    counselling_room_id: int | None = Field(
+        None, description="Counselling and reviews; needed where the clinic has rooms"
+    )
 
 
 class RefusedOut(Schema):
@@ -128,8 +133,7 @@ def mark_planned(request: HttpRequest, planned_id: UUID, payload: StatusIn) -> A
 @router.post("/plans/{plan_id}/bookings", response={200: BookingOut, **ERRORS})
 def book_planned(request: HttpRequest, plan_id: UUID, payload: BookingIn) -> Any:
     """Books what it can; each refused slot is listed with the calendar's reason."""
-    run = booking.BookingRun(payload.start_time, payload.minutes, payload.room_id,
-                             payload.staff_id, payload.days_ahead)  # fmt: skip
+    run = booking.BookingRun(**payload.model_dump())
     result = booking.book_upcoming(actor_from_request(request), plan_id, run)
     return {
         "booked": [{"planned_id": row.public_id, "appointment_id": a.public_id,

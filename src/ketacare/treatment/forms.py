@@ -15,7 +15,7 @@ from ketacare.clinical_input import LIMIT_ROUTE
 from ketacare.pharmacology.regimen import Regimen, single_dose
 from ketacare.pharmacology.routes import ALL_ROUTES
 from ketacare.treatment.models import ChangeKind
-from ketacare.treatment.services.booking import MAX_BOOKING_DAYS
+from ketacare.treatment.services.booking import MAX_BOOKING_DAYS, BookingRun
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -119,16 +119,37 @@ class BookSessionsForm(forms.Form):
     room = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="Room or chair"
     )
-    staff = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Staff")
+    staff = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Staff (dosing)"
+    )
+    therapist = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Therapist (counselling)",
+        help_text="Needed when counselling sessions fall in the days booked.",
+    )  # fmt: skip
+    reviewer = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Prescriber (reviews)",
+        help_text="Needed when reviews (futility check, end of induction) fall in those days.",
+    )  # fmt: skip
+    counselling_room = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Room for counselling and reviews"
+    )
     days_ahead = forms.IntegerField(
         min_value=1, max_value=MAX_BOOKING_DAYS, initial=14, label="Book the next N days"
     )
 
-    def __init__(self, *args: object, rooms: list[tuple[int, str]], staff: list[tuple[int, str]],
-                 **kwargs: object) -> None:  # fmt: skip
+    def __init__(self, *args: object, rooms: list[tuple[int, str]],
+                 staff: dict[str, list[tuple[int, str]]], **kwargs: object) -> None:  # fmt: skip
+        """`staff`: the choices of each staff field (staff, therapist, reviewer)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["room"].choices = [("", "—"), *rooms]  # type: ignore[attr-defined]
-        self.fields["staff"].choices = [("", "—"), *staff]  # type: ignore[attr-defined]
+        for name, choices in {"room": rooms, "counselling_room": rooms, **staff}.items():
+            self.fields[name].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
+
+    def run(self) -> BookingRun:
+        data = self.cleaned_data
+        return BookingRun(
+            data["start_time"], data["minutes"], data["room"], data["staff"], data["days_ahead"],
+            data["therapist"], data["reviewer"], data["counselling_room"],
+        )  # fmt: skip
 
 
 ROUTE_LABELS = {

@@ -90,14 +90,14 @@ def book(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     plan = get_for(actor, TreatmentPlan, plan_id, Action.PLAN_VIEW)
     require(actor, Action.APPOINTMENT_BOOK)
     rooms = [(r.pk, r.name) for r in calendar.rooms(actor)]
-    form = BookSessionsForm(request.POST or None, rooms=rooms, staff=calendar.staff_choices(actor))
+    staff = {"staff": calendar.staff_choices(actor),
+             "therapist": booking.staff_holding(actor, booking.THERAPIST),
+             "reviewer": booking.staff_holding(actor, booking.REVIEWER)}  # fmt: skip
+    form = BookSessionsForm(request.POST or None, rooms=rooms, staff=staff)
     result: list[booking.BookingResult] = []
 
     def use_case() -> None:
-        data = form.cleaned_data
-        run = booking.BookingRun(data["start_time"], data["minutes"], data["room"],
-                                 data["staff"], data["days_ahead"])  # fmt: skip
-        result.append(booking.book_upcoming(actor, plan_id, run))
+        result.append(booking.book_upcoming(actor, plan_id, form.run()))
 
     done = request.method == "POST" and run_on_form(form, use_case)
     context = plan_context(actor, plan, book_form=form, result=result[0] if done else None)
