@@ -101,16 +101,19 @@ def _check_talks(actor: Actor, rows: list[PlannedSession], run: BookingRun) -> N
     that holds them, and a room where the clinic has rooms (else each would be booked with
     nobody, nowhere, and no double booking could be refused)."""
     needed = {talk_staff(row.kind) for row in rows if row.kind != "dosing"}
-    for staff in sorted(needed, key=lambda s: s.field):
+    errors: dict[str, str] = {}
+    for staff in needed:
         user_id = getattr(run, f"{staff.field}_id")
         if user_id is None:
-            raise ValidationError({staff.field: f"Choose {staff.who} for the {staff.what}."})
+            errors[staff.field] = f"Choose {staff.who} for the {staff.what}."
+            continue
         member = Membership.objects.filter(clinic=actor.clinic, user_id=user_id).first()
         if member is None or not role_can(member.role, staff.action):
-            refusal = f"Not {staff.who} of this clinic: choose {staff.who} for the {staff.what}."
-            raise ValidationError({staff.field: refusal})
+            errors[staff.field] = f"Not {staff.who} of this clinic: choose {staff.who}."
     if needed and run.counselling_room_id is None and calendar.rooms(actor).exists():
-        raise ValidationError({"counselling_room": "Choose the room for counselling and reviews."})
+        errors["counselling_room"] = "Choose the room for counselling and reviews."
+    if errors:  # all at once, so the page shows every field that needs a choice
+        raise ValidationError(errors)
 
 
 def _check(plan: TreatmentPlan, run: BookingRun) -> None:
