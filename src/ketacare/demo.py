@@ -23,6 +23,7 @@ from ketacare.appointments.models import Room
 from ketacare.athome.demo_data import load_at_home
 from ketacare.clinics.models import Clinic
 from ketacare.consent.demo_documents import load_consents
+from ketacare.consent.services import clinic_today
 from ketacare.controlled import services as controlled
 from ketacare.controlled.models import StockLot
 from ketacare.counselling import services as counselling
@@ -40,6 +41,7 @@ from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
 from ketacare.referrals.demo_data import load_referrals
+from ketacare.sessions.demo_run_sheets import load_signed_run_sheets
 from ketacare.sessions.models import DosingSession
 from ketacare.treatment.demo_plans import load_plans
 
@@ -120,6 +122,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_plans(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.FRONT_DESK))
     load_at_home(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE))
     load_telehealth(_admin_actor(clinic), _actor(clinic, Role.PRESCRIBER))
+    load_signed_run_sheets(_actor(clinic, Role.NURSE))
     own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
     if own.user_id is None:
         own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
@@ -201,7 +204,7 @@ def _load_calendar(clinic: Clinic) -> None:
     nurse = User.objects.get(email=DEMO_USERS[Role.NURSE]).pk
     therapist = User.objects.get(email=DEMO_USERS[Role.THERAPIST]).pk
     patients = list(Patient.objects.filter(clinic=clinic).order_by("mrn")[:15])
-    day, booked = timezone.localdate(), 0
+    day, booked = clinic_today(clinic), 0  # the clinic's week, not the server's
     while booked < 5:
         if day.weekday() < 5:
             for n, (hour, minute) in enumerate(((9, 0), (11, 30), (14, 0))):

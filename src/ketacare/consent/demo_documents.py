@@ -69,9 +69,13 @@ def load_consents(clinic: Clinic, nurse: User, now: datetime) -> None:
             _sign(patient, documents[Route.ESKETAMINE_NASAL.value], first, nurse)
         elif index == 4:  # a patient who signed version 2 and may start esketamine
             _sign(patient, esketamine_v2, now - timedelta(days=2), nurse)
+        elif index == 5:  # the REMS demo's patient, in an esketamine induction
+            _sign(patient, esketamine_v2, now - timedelta(days=15), nurse)
         elif index == 6:  # an at-home patient who signed both at-home consents in the portal
             for topic in (Route.AT_HOME_SUBLINGUAL.value, TELEHEALTH):
                 _sign(patient, documents[topic], now - timedelta(days=5), None)
+        elif index == 8:  # planned for an IM induction
+            _sign(patient, documents[Route.IM_RACEMIC.value], now - timedelta(days=1), nurse)
 
 
 def _publish(clinic: Clinic, topic: str, version: int, effective_on: date) -> ConsentDocument:

@@ -156,6 +156,25 @@ def record_vitals(
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
     taken_at = reading_time(session, taken, timezone.now())
+    reading = new_reading(session, taken_at, vitals_data, moaas, actor.user)
+    record(
+        actor,
+        "create",
+        "vital_signs",
+        reading.pk,
+        patient_id=session.patient.public_id,
+        detail={"session": str(session.public_id),
+                "alerts": [alert["kind"] for alert in reading.alerts]},
+    )  # fmt: skip
+    return reading
+
+
+def new_reading(
+    session: DosingSession, taken_at: datetime, vitals_data: dict[str, Any], moaas: int | None,
+    recorded_by: Any,
+) -> VitalSignsReading:  # fmt: skip
+    """A reading with its alerts and NEWS2 score by the clinical core, at a time already
+    checked; the one place a reading's alerts are decided (the run sheet, the demo)."""
     limits = monitoring_settings(session.clinic_id)
     try:
         current = vital_signs(vitals_data)
@@ -171,12 +190,12 @@ def record_vitals(
     score = news2(
         current, moaas, sedation_alert_at_or_below_moaas=limits.sedation_alert_at_or_below_moaas
     )
-    reading = VitalSignsReading.objects.create(
+    return VitalSignsReading.objects.create(
         clinic=session.clinic,
         session=session,
         taken_at=taken_at,
         moaas=moaas,
-        recorded_by=actor.user,
+        recorded_by=recorded_by,
         alerts=[
             {"kind": str(a.kind), "message": a.message, "source": a.source, "action": a.action}
             for a in alerts
@@ -185,15 +204,6 @@ def record_vitals(
         news2_missing=list(score.missing),
         **vital_signs_json(current),
     )
-    record(
-        actor,
-        "create",
-        "vital_signs",
-        reading.pk,
-        patient_id=session.patient.public_id,
-        detail={"session": str(session.public_id), "alerts": [str(a.kind) for a in alerts]},
-    )
-    return reading
 
 
 def unacknowledged_readings(session: DosingSession) -> list[VitalSignsReading]:

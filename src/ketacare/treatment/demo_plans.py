@@ -1,8 +1,10 @@
 """Demo plans (invented): two IV inductions under way, planned from their first infusion and
 signed, whose given infusions marked their planned sessions done, one missed and one moved;
-one of them titrated by a second version; an esketamine course signed to start tomorrow; a
-draft waiting for its signature. The demo's scores then put a booster due and a futility
-review on Today by the clinical rules, as any recorded score would."""
+one of them titrated by a second version; an IV induction completed and moved to maintenance
+by a version; the REMS patient's esketamine induction under way; an esketamine course and an
+IM induction signed to start tomorrow; a draft waiting for its signature. The demo's scores
+then put a booster due and a futility review on Today by the clinical rules, as any recorded
+score would."""
 
 from __future__ import annotations
 
@@ -30,28 +32,51 @@ def load_plans(clinic: Clinic, prescriber: Actor, front_desk: Actor) -> None:
         if index < len(patients):
             _induction_under_way(prescriber, front_desk, patients[index], titrate)
     tomorrow = clinic_today(clinic) + timedelta(days=1)
+    if len(patients) > 2:  # six infusions long ago: in maintenance
+        _maintenance(prescriber, front_desk, patients[2], tomorrow + timedelta(days=6))
     if len(patients) > 4:  # signed esketamine consent version 2 (consent demo)
         new = plans.NewPlan("esketamine-trd", tomorrow, 56, preparation_sessions=1)
         plan = plans.create_plan(prescriber, patients[4].public_id, new)
         versions.sign_plan(prescriber, plan.public_id)
-    if len(patients) > 5:
+    if len(patients) > 7:
         new = plans.NewPlan("iv-induction", tomorrow + timedelta(days=6), integration_every_n=3)
-        plans.create_plan(prescriber, patients[5].public_id, new)  # left a draft
+        plans.create_plan(prescriber, patients[7].public_id, new)  # left a draft
+    given = DosingSession.objects.filter(clinic=clinic, route="esketamine")
+    for patient in patients:  # the REMS demo's esketamine sessions are an induction
+        if given.filter(patient=patient).exists():
+            _induction_under_way(prescriber, front_desk, patient, False, "esketamine-trd")
+    if len(patients) > 8:  # signed the IM consent (consent demo)
+        plan = plans.create_plan(prescriber, patients[8].public_id,
+                                 plans.NewPlan("im-induction", tomorrow))  # fmt: skip
+        versions.sign_plan(prescriber, plan.public_id)
 
 
-def _induction_under_way(prescriber: Actor, desk: Actor, patient: Patient, titrate: bool) -> None:
-    sessions = list(DosingSession.objects.filter(patient=patient).order_by("started_at"))
+def _maintenance(prescriber: Actor, desk: Actor, patient: Patient, on: date) -> None:
+    plan = _induction_under_way(prescriber, desk, patient, False)
+    if plan is not None:
+        reason = "Responded to the induction: maintenance infusions as the response fades"
+        revision = versions.Revision("maintenance", reason, on=on)
+        versions.revise_plan(prescriber, plan.public_id, revision)
+
+
+def _induction_under_way(
+    prescriber: Actor, desk: Actor, patient: Patient, titrate: bool, template: str = "iv-induction"
+) -> TreatmentPlan | None:
+    route = protocols.TEMPLATES[template].route.value
+    given = DosingSession.objects.filter(patient=patient, route=route)
+    sessions = list(given.order_by("started_at"))
     if not sessions:
-        return
+        return None
     start = clinic_today(patient.clinic, at=sessions[0].started_at)
     weight = float(patient.weight_kg)
+    fixed = sessions[0].dose_mg if route == "esketamine" else None
     schedule = protocols.generate_schedule(
-        "iv-induction", start, protocols.PatientContext(weight), DEMO_CADENCE
+        template, start, protocols.PatientContext(weight, dose_mg=fixed), DEMO_CADENCE
     )
     signed = sessions[0].started_at - timedelta(days=1)
     plan = TreatmentPlan.objects.create(
-        clinic=patient.clinic, patient=patient, template="iv-induction",
-        template_name=protocols.TEMPLATES["iv-induction"].name, start_on=start,
+        clinic=patient.clinic, patient=patient, template=template,
+        template_name=protocols.TEMPLATES[template].name, start_on=start,
         schedule=[plans.schedule_entry(s) for s in schedule], created_by=prescriber.user,
         created_at=signed, signed_by=prescriber.user, signed_at=signed,
         counselling={"preparation_sessions": 1, "integration_every_n": 3,
@@ -70,6 +95,7 @@ def _induction_under_way(prescriber: Actor, desk: Actor, patient: Patient, titra
         )  # fmt: skip
         versions.revise_plan(prescriber, plan.public_id, revision)
     refresh_outcome_state(patient)
+    return plan
 
 
 def _mark_the_past(desk: Actor, plan: TreatmentPlan, today: date) -> None:
