@@ -1,7 +1,10 @@
 """Steps that several browser tests take the same way: a provider's referral, the run
-sheet's two readings. Each test keeps its own checks around them."""
+sheet's esketamine dose, two readings and the discharge. Each test keeps its own checks
+around them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
@@ -41,3 +44,25 @@ def record_full_reading_now(page: Page) -> None:
     vitals.get_by_label("MOAA/S").select_option("5")
     vitals.get_by_role("button", name="Record reading").click()
     expect(page.get_by_test_id("readings").locator("tr")).to_have_count(2)
+
+
+def record_esketamine_dose(page: Page, clock: Callable[[int], str]) -> None:
+    """Two 28 mg devices from the log's first lot, at minutes 3 and 8 of the session
+    (`clock` turns minutes after the start into the HH:MM typed)."""
+    page.get_by_test_id("record-dose").click()
+    page.get_by_label("Lot (from the controlled-substance log)").select_option(index=1)
+    page.get_by_label("Started (HH:MM)").fill(clock(3))
+    page.get_by_label("Stopped (HH:MM)").fill(clock(8))
+    page.get_by_label("Device 1 (HH:MM)").fill(clock(3))
+    page.get_by_label("Device 2 (HH:MM)").fill(clock(8))
+    page.get_by_role("button", name="Record the dose").click()
+    expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
+
+
+def discharge(page: Page) -> None:
+    """The three discharge criteria ticked; the session page then says Discharged."""
+    page.get_by_label("Alert and oriented").check()
+    page.get_by_label("Escort present").check()
+    page.get_by_label("Clinician judges stable").check()
+    page.get_by_role("button", name="Check and discharge").click()
+    expect(page.get_by_test_id("session-status")).to_have_text("Discharged")

@@ -15,7 +15,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
-from tests.e2e.steps import fill_provider_referral, record_full_reading_now, record_raised_reading
+from tests.e2e.steps import (
+    discharge,
+    fill_provider_referral,
+    record_esketamine_dose,
+    record_full_reading_now,
+    record_raised_reading,
+)
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -169,14 +175,7 @@ def nurse_runs_and_signs(page: Page, base: str, session_url: str) -> None:
     each step (on the nurse's own view of the day)."""
     sid = the_clock_moves_on(session_url, 130)
     page.goto(session_url)
-    page.get_by_test_id("record-dose").click()
-    page.get_by_label("Lot (from the controlled-substance log)").select_option(index=1)
-    page.get_by_label("Started (HH:MM)").fill(clock(sid, 3))
-    page.get_by_label("Stopped (HH:MM)").fill(clock(sid, 8))
-    page.get_by_label("Device 1 (HH:MM)").fill(clock(sid, 3))
-    page.get_by_label("Device 2 (HH:MM)").fill(clock(sid, 8))
-    page.get_by_role("button", name="Record the dose").click()
-    expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
+    record_esketamine_dose(page, lambda minutes: clock(sid, minutes))
     today_says(page, base, "monitoring")  # the devices' stop is behind: after the dose
     page.goto(session_url)
     record_raised_reading(page, clock(sid, 41))
@@ -186,11 +185,7 @@ def nurse_runs_and_signs(page: Page, base: str, session_url: str) -> None:
     record_full_reading_now(page)
     today_says(page, base, "ready for discharge")
     page.goto(session_url)
-    page.get_by_label("Alert and oriented").check()
-    page.get_by_label("Escort present").check()
-    page.get_by_label("Clinician judges stable").check()
-    page.get_by_role("button", name="Check and discharge").click()
-    expect(page.get_by_test_id("session-status")).to_have_text("Discharged")
+    discharge(page)
     expect(page.get_by_test_id("session-rems")).to_contain_text("fields missing")
     today_says(page, base, "discharged")
     page.goto(session_url)

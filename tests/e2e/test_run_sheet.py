@@ -12,7 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD, log_in
-from tests.e2e.steps import record_full_reading_now, record_raised_reading
+from tests.e2e.steps import (
+    discharge,
+    record_esketamine_dose,
+    record_full_reading_now,
+    record_raised_reading,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -58,14 +63,7 @@ def test_a_nurse_keeps_the_run_sheet_signs_it_and_a_correction_is_an_amendment(
     page.goto(run_sheet)
     expect(page.get_by_test_id("overdue")).to_be_visible()  # nothing recorded at 40 min
 
-    page.get_by_test_id("record-dose").click()
-    page.get_by_label("Lot (from the controlled-substance log)").select_option(index=1)
-    page.get_by_label("Started (HH:MM)").fill(clock(s, 3))
-    page.get_by_label("Stopped (HH:MM)").fill(clock(s, 8))
-    page.get_by_label("Device 1 (HH:MM)").fill(clock(s, 3))
-    page.get_by_label("Device 2 (HH:MM)").fill(clock(s, 8))
-    page.get_by_role("button", name="Record the dose").click()
-    expect(page.get_by_test_id("devices")).to_contain_text("Device 2 (28 mg)")
+    record_esketamine_dose(page, lambda minutes: clock(s, minutes))
     expect(page.get_by_test_id("administration")).to_contain_text("ESK-0925")
 
     page.evaluate("window.stillTheSamePage = true")  # gone if the page were reloaded
@@ -89,11 +87,7 @@ def test_a_nurse_keeps_the_run_sheet_signs_it_and_a_correction_is_an_amendment(
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(shots / "run-sheet-desktop.png"), full_page=True)
 
-    page.get_by_label("Alert and oriented").check()
-    page.get_by_label("Escort present").check()
-    page.get_by_label("Clinician judges stable").check()
-    page.get_by_role("button", name="Check and discharge").click()
-    expect(page.get_by_test_id("session-status")).to_have_text("Discharged")
+    discharge(page)
     page.get_by_test_id("sign-form").get_by_role("button", name="Sign").click()
     expect(page.get_by_test_id("signed")).to_contain_text("locked")
     expect(page.get_by_test_id("vitals-form")).to_have_count(0)
