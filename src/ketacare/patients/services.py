@@ -16,7 +16,7 @@ from ketacare.audit.services import record
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
 from ketacare.patients.registration_checks import check_registration
-from ketacare.patients.validators import normalise_icd10
+from ketacare.patients.validators import known_fields
 
 EDITABLE_FIELDS = (
     "mrn", "first_name", "last_name", "date_of_birth", "sex", "weight_kg",
@@ -27,21 +27,6 @@ EDITABLE_FIELDS = (
 
 def _clean_input(data: dict[str, Any]) -> dict[str, Any]:
     return known_fields(data, EDITABLE_FIELDS)
-
-
-def known_fields(data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
-    """A submitted dict with nothing but `allowed` in it (else each stray field is named) and
-    its diagnosis codes in their stored form: the patient's and the referral's shared check."""
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
-    cleaned = dict(data)
-    codes = cleaned.get("diagnosis_codes")
-    if isinstance(codes, list):
-        cleaned["diagnosis_codes"] = [
-            normalise_icd10(c) if isinstance(c, str) else c for c in codes
-        ]
-    return cleaned
 
 
 def _validate_and_save(patient: Patient) -> None:

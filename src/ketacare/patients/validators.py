@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -71,3 +73,18 @@ def validate_no_nul(value: str) -> None:
     # PostgreSQL refuses NUL in text; refuse it everywhere with a clear message.
     if isinstance(value, str) and "\x00" in value:
         raise ValidationError("Text may not contain NUL characters.")
+
+
+def known_fields(data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    """A submitted dict with nothing but `allowed` in it (else each stray field is named) and
+    its diagnosis codes in their stored form: the patient's and the referral's shared check."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    cleaned = dict(data)
+    codes = cleaned.get("diagnosis_codes")
+    if isinstance(codes, list):
+        cleaned["diagnosis_codes"] = [
+            normalise_icd10(c) if isinstance(c, str) else c for c in codes
+        ]
+    return cleaned

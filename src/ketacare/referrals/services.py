@@ -22,7 +22,8 @@ from ketacare.audit.services import record
 from ketacare.clinics.models import Clinic
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
-from ketacare.patients.services import create_patient, known_fields
+from ketacare.patients.services import create_patient
+from ketacare.patients.validators import known_fields
 from ketacare.referrals.models import (
     OPEN_STATUSES,
     PATIENT_FIELDS,

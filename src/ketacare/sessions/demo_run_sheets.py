@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from ketacare.accounts.actor import Actor
 from ketacare.audit.services import record
+from ketacare.clinical_input import vital_signs
 from ketacare.sessions import services
 from ketacare.sessions.models import (
     AdverseEvent,
@@ -33,8 +34,9 @@ def load_signed_run_sheets(nurse: Actor) -> None:
         return
     held, nauseous = latest
     reading = services.new_reading(
-        held, held.started_at + timedelta(minutes=30), HIGH_READING, 4, nurse.user
-    )
+        held, vital_signs(HIGH_READING), taken_at=held.started_at + timedelta(minutes=30),
+        moaas=4, recorded_by=nurse.user,
+    )  # fmt: skip
     AlertAcknowledgement.objects.create(
         clinic=held.clinic, reading=reading, acknowledged_by=nurse.user,
         acknowledged_at=reading.taken_at + timedelta(minutes=3),

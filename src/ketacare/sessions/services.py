@@ -17,6 +17,7 @@ from ketacare.clinical import monitoring
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.news2 import news2
 from ketacare.clinical.routes import Route
+from ketacare.clinical.vitals import VitalSigns
 from ketacare.clinical_input import (
     VITAL_SIGN_FIELDS,
     field_error,
@@ -156,7 +157,12 @@ def record_vitals(
     if session.status != SessionStatus.IN_PROGRESS:
         raise ValidationError({"__all__": "This session has ended; readings are closed."})
     taken_at = reading_time(session, taken, timezone.now())
-    reading = new_reading(session, taken_at, vitals_data, moaas, actor.user)
+    try:
+        current = vital_signs(vitals_data)
+        reading = new_reading(session, current, taken_at=taken_at, moaas=moaas,
+                              recorded_by=actor.user)  # fmt: skip
+    except ClinicalRuleError as exc:
+        raise field_error(exc, VITAL_SIGN_FIELDS, "systolic_mmhg") from exc
     record(
         actor,
         "create",
@@ -170,23 +176,20 @@ def record_vitals(
 
 
 def new_reading(
-    session: DosingSession, taken_at: datetime, vitals_data: dict[str, Any], moaas: int | None,
+    session: DosingSession, current: VitalSigns, *, taken_at: datetime, moaas: int | None,
     recorded_by: Any,
 ) -> VitalSignsReading:  # fmt: skip
     """A reading with its alerts and NEWS2 score by the clinical core, at a time already
-    checked; the one place a reading's alerts are decided (the run sheet, the demo)."""
+    checked; the one place a reading's alerts are decided (the run sheet, the demo). The
+    core's refusal (ClinicalRuleError) is the caller's to turn into a field error."""
     limits = monitoring_settings(session.clinic_id)
-    try:
-        current = vital_signs(vitals_data)
-        alerts = monitoring.in_session_alerts(
-            vital_signs(session.predose_vitals),
-            current,
-            moaas=moaas,
-            settings=limits,
-            during_infusion=during_infusion(session, taken_at),
-        )
-    except ClinicalRuleError as exc:
-        raise field_error(exc, VITAL_SIGN_FIELDS, "systolic_mmhg") from exc
+    alerts = monitoring.in_session_alerts(
+        vital_signs(session.predose_vitals),
+        current,
+        moaas=moaas,
+        settings=limits,
+        during_infusion=during_infusion(session, taken_at),
+    )
     score = news2(
         current, moaas, sedation_alert_at_or_below_moaas=limits.sedation_alert_at_or_below_moaas
     )
