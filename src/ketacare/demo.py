@@ -20,7 +20,7 @@ from ketacare.accounts.roles import Role
 from ketacare.accounts.services.clinic import create_clinic
 from ketacare.appointments import services as appointments
 from ketacare.appointments.models import Room
-from ketacare.athome.demo_data import load_at_home
+from ketacare.athome.demo_data import AT_HOME_MRN, load_at_home
 from ketacare.clinics.models import Clinic
 from ketacare.consent.demo_documents import load_consents
 from ketacare.consent.services import clinic_today
@@ -57,6 +57,8 @@ DEMO_USERS = {
     Role.FRONT_DESK: "frontdesk@riverside.example",
     Role.PATIENT: "patient@riverside.example",
 }
+# A second patient login, for the at-home patient, so a demo user can walk the at-home flow.
+AT_HOME_LOGIN = "athome@riverside.example"
 
 FIRST = ["Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Harper", "Rowan", "Elliot",
          "Sage", "Dana", "Jamie", "Robin", "Alex", "Taylor", "Drew", "Blake", "Reese"]  # fmt: skip
@@ -66,6 +68,19 @@ LAST = ["Nguyen", "Garcia", "Okafor", "Smith", "Kowalski", "Haddad", "Johnson", 
 DIAGNOSES = [["F33.2"], ["F32.2"], ["F33.1", "F41.1"], ["F43.10"], ["F33.2", "F43.10"],
              ["G89.4", "F32.1"], ["F41.1"]]  # fmt: skip
 STATES = ["NY", "NJ"]
+
+
+def _link_login(clinic: Clinic, mrn: str, email: str) -> None:
+    """The patient's portal login (made here if missing), linked once."""
+    patient = Patient.objects.filter(clinic=clinic, mrn=mrn).first()
+    if patient is None or patient.user_id is not None:
+        return
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email, DEMO_PASSWORD, full_name=f"Demo {patient.first_name}"
+    )
+    Membership.objects.get_or_create(user=user, clinic=clinic, defaults={"role": Role.PATIENT})
+    patient.user = user
+    patient.save(update_fields=["user"])
 
 
 @transaction.atomic
@@ -123,14 +138,13 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_at_home(clinic, _actor(clinic, Role.PRESCRIBER), _actor(clinic, Role.NURSE))
     load_telehealth(_admin_actor(clinic), _actor(clinic, Role.PRESCRIBER))
     load_signed_run_sheets(_actor(clinic, Role.NURSE))
-    own = Patient.objects.get(clinic=clinic, mrn="RKC-0001")
-    if own.user_id is None:
-        own.user = User.objects.get(email=DEMO_USERS[Role.PATIENT])
-        own.save(update_fields=["user"])
+    _link_login(clinic, "RKC-0001", DEMO_USERS[Role.PATIENT])
+    _link_login(clinic, AT_HOME_MRN, AT_HOME_LOGIN)
     total = Patient.objects.filter(clinic=clinic).count()
     return (
         f"Demo clinic {clinic.name!r}: {total} patients ({created} new). "
-        f"Log in at http://127.0.0.1:8000 as any of {', '.join(DEMO_USERS.values())} "
+        f"Log in at http://127.0.0.1:8000 as any of {', '.join(DEMO_USERS.values())}, "
+        f"{AT_HOME_LOGIN} (the at-home patient) "
         f"with password {DEMO_PASSWORD}"
     )
 
