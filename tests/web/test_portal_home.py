@@ -152,3 +152,26 @@ def test_the_at_home_part_can_add_its_section(home_world, monkeypatch):
     monkeypatch.setattr(portal, "SECTIONS", [*portal.SECTIONS, extra])
     page = home_world.client_as(home_world.users_a["patient"]).get(HOME).content.decode()
     assert 'data-testid="portal-athome"' in page and "At-home sessions" in page
+
+
+def test_the_home_makes_as_many_queries_with_two_years_of_scores_as_with_one_month(
+    home_world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.history import add_history
+
+    _plan(home_world)
+    client = home_world.client_as(home_world.users_a["patient"])
+    add_history(home_world.patient_a, home_world.users_a["nurse"], 30)
+    client.get(HOME)
+    connection.queries_log.clear()  # a full log (9,000 entries) would count nothing
+    with CaptureQueriesContext(connection) as short:
+        client.get(HOME)
+    expected = len(short.captured_queries)  # read now: the log rolls over below
+    assert expected > 10
+    add_history(home_world.patient_a, home_world.users_a["nurse"], 730)
+    client.get(HOME)
+    with django_assert_max_num_queries(expected):
+        assert client.get(HOME).status_code == 200
