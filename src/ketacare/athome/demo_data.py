@@ -15,7 +15,7 @@ from ketacare.athome.shipments import Shipment, ship
 from ketacare.clinical import at_home, protocols
 from ketacare.clinical.consent import TELEHEALTH
 from ketacare.clinical.routes import Route
-from ketacare.clinical.vitals import VitalSigns
+from ketacare.clinical_input import vital_signs
 from ketacare.clinics.models import Clinic
 from ketacare.consent.models import ConsentDocument, ConsentSignature, SignedVia
 from ketacare.consent.services import clinic_today
@@ -87,7 +87,10 @@ def _past_session(plan: TreatmentPlan, row: PlannedSession, flagged: bool) -> No
     )  # fmt: skip
     readings = [(152, 92, 84)] if flagged else []
     for minute, (sys, dia, pulse) in enumerate([*readings, (128, 82, 74)]):
-        judged = at_home.judge_reading(VitalSigns(sys, dia, pulse), repeated=False)
+        judged = at_home.judge_reading(
+            vital_signs({"systolic_mmhg": sys, "diastolic_mmhg": dia, "heart_rate_bpm": pulse}),
+            repeated=False,
+        )
         HomeReading.objects.create(
             clinic=plan.clinic, session=session, taken_at=began + timedelta(minutes=5 + minute * 6),
             systolic_mmhg=sys, diastolic_mmhg=dia, heart_rate_bpm=pulse,

@@ -26,7 +26,7 @@ from ketacare.clinical import at_home
 from ketacare.clinical.errors import ClinicalRuleError
 from ketacare.clinical.instruments.cadss import score_cadss6
 from ketacare.clinical.vitals import VitalSigns
-from ketacare.clinical_input import field_error
+from ketacare.clinical_input import field_error, vital_signs
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.measures.models import SafetyAlert
 from ketacare.measures.services import SUICIDALITY
@@ -138,11 +138,11 @@ def save_checklist(actor: Actor, session_id: Any, given: Checklist, key: str) ->
 
 
 def _vitals(given: Reading) -> VitalSigns:
-    try:
-        return VitalSigns(given.systolic_mmhg, given.diastolic_mmhg, given.heart_rate_bpm)
-    except ClinicalRuleError as exc:
-        raise field_error(exc, ("systolic_mmhg", "diastolic_mmhg", "heart_rate_bpm"),
-                          "systolic_mmhg") from exc  # fmt: skip
+    """The core's refusals become a field error in the one conversions module."""
+    return vital_signs(
+        {"systolic_mmhg": given.systolic_mmhg, "diastolic_mmhg": given.diastolic_mmhg,
+         "heart_rate_bpm": given.heart_rate_bpm}
+    )  # fmt: skip
 
 
 @transaction.atomic
