@@ -26,18 +26,19 @@ def reading_time(
     if taken is None:
         return now
     zone = ZoneInfo(session.clinic.time_zone)
-    today = now.astimezone(zone).date()
-    at = datetime.combine(today, taken.replace(second=0, microsecond=0), zone)
-    if at > now and at - timedelta(days=1) >= session.started_at.replace(second=0, microsecond=0):
-        at -= timedelta(days=1)
-    if at > now:
+    today = datetime.combine(now.astimezone(zone).date(), taken.replace(second=0, microsecond=0))
+    days = [today.replace(tzinfo=zone) + timedelta(days=shift) for shift in (-1, 0, 1)]
+    started = session.started_at.replace(second=0, microsecond=0)
+    valid = [at for at in days if started <= at <= now]
+    if valid:
+        return valid[-1]
+    # Refused either way; the message follows the nearest reading of the time: 00:10 typed
+    # at 23:50 is tomorrow's (in the future), not this morning's (before the start).
+    if min(days, key=lambda at: abs(at - now)) > now:
         raise ValidationError({field: f"{taken:%H:%M} is in the future."})
-    if at < session.started_at.replace(second=0, microsecond=0):
-        started = session.started_at.astimezone(zone)
-        raise ValidationError(
-            {field: f"{taken:%H:%M} is before the session started ({started:%H:%M})."}
-        )
-    return at
+    raise ValidationError(
+        {field: f"{taken:%H:%M} is before the session started ({started.astimezone(zone):%H:%M})."}
+    )
 
 
 def missing_planned_checks(session: DosingSession) -> tuple[int, ...]:
