@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 
+import tests.live_server_serial  # noqa: F401 - one request at a time on in-memory SQLite
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + ORM in one thread
 
 ROLES = ("clinic_admin", "prescriber", "nurse", "therapist", "front_desk", "patient")
