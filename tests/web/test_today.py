@@ -26,8 +26,9 @@ def alert_and_visit(world, client_as):  # type: ignore[no-untyped-def]
         content_type="application/json",
     )
     zone = ZoneInfo(world.clinic_a.time_zone)
-    later = timezone.localtime(timezone.now(), zone) + timedelta(minutes=10)
-    starts = datetime.combine(later.date(), time(later.hour, later.minute), zone)
+    # This minute, not a few ahead: just before the clinic's midnight, later is tomorrow.
+    now = timezone.localtime(timezone.now(), zone)
+    starts = datetime.combine(now.date(), time(now.hour, now.minute), zone)
     desk = actor_for(world.users_a["front_desk"], world.clinic_a, "front_desk")
     calendar.book(desk, world.patient_a.public_id, calendar.Booking("consultation", starts, 5))
 
