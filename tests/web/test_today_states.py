@@ -93,9 +93,23 @@ def test_yesterdays_discharged_session_is_not_todays_visit(world, client_as):
     session = started_session(world, "iv", minutes_ago=60)
     last_night = timezone.localtime(timezone.now()).replace(hour=0, minute=0) - timedelta(hours=2)
     DosingSession.objects.filter(pk=session.pk).update(
-        started_at=last_night, status="discharged", discharged_at=last_night + timedelta(hours=2)
+        started_at=last_night, status="discharged", discharged_at=last_night + timedelta(hours=1)
     )
     assert states_on_today(client_as(world.users_a["nurse"])) == ["booked"]
+
+
+def test_a_session_that_crossed_midnight_and_was_discharged_today_is_today_s_visit(
+    world, client_as
+):
+    visit(world)
+    session = started_session(world, "iv", minutes_ago=60)
+    midnight = timezone.localtime(timezone.now()).replace(hour=0, minute=0, second=0)
+    DosingSession.objects.filter(pk=session.pk).update(
+        started_at=midnight - timedelta(minutes=30),
+        status="discharged",
+        discharged_at=midnight + timedelta(seconds=1),
+    )
+    assert states_on_today(client_as(world.users_a["nurse"])) == ["discharged"]
 
 
 def test_front_desk_sees_arrival_but_not_the_clinical_state(world, client_as):

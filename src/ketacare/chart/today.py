@@ -76,13 +76,16 @@ def _visits(actor: Actor) -> list[dict[str, Any]]:
             .filter(patient_id__in=[a.patient_id for a in appointments], started_at__gte=since)
             .select_related("administration")
         )
-        # Today's session of the visit: one begun today, or one still open since last night
-        # (yesterday's discharged session is not today's visit).
+        # Today's session of the visit: one begun today, one still open since last night, or
+        # one that crossed midnight and was discharged today (yesterday's discharged session
+        # is not today's visit).
         midnight = datetime.combine(today, time.min, timezone.get_current_timezone())
         started = {
             s.patient_id: s
             for s in sessions.order_by("started_at")
-            if s.started_at >= midnight or s.status == SessionStatus.IN_PROGRESS
+            if s.started_at >= midnight
+            or s.status == SessionStatus.IN_PROGRESS
+            or (s.discharged_at is not None and s.discharged_at >= midnight)
         }
     return [
         {"appointment": a, "session": started.get(a.patient_id) if a.kind == Kind.DOSING else None}
