@@ -1,6 +1,7 @@
 """Months of invented history for the demo clinic: PHQ-9 for everyone, and for every other
 patient an IV induction (six infusions over 12 days) with weekly MADRS, so the charts, the
-sessions and the forecast have something to show. No real patient data; seeded draws.
+sessions and the forecast have something to show; the patients of the demo's other routes
+(treatment/demo_courses.py) get their own course instead. No real patient data; seeded draws.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
-from ketacare.audit.services import record
-from ketacare.clinical import dosing
+from ketacare.clinical import protocols
 from ketacare.clinical.routes import Route
 from ketacare.clinics.models import Clinic
 from ketacare.measures.models import ScaleResponse
 from ketacare.measures.services import acknowledge_alert, record_scale
 from ketacare.patients.models import Patient
-from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
+from ketacare.sessions.demo_sessions import past_session
+from ketacare.treatment.demo_courses import ROUTE_COURSES, DemoCourse
 
 # Fraction of baseline at each weekly visit: invented shapes (fast drop, then holding or
 # fading), only so the demo charts have something to show.
@@ -28,8 +29,6 @@ COURSES = {
     "relapse": [1.0, 0.5, 0.35, 0.3, 0.3, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.85],
     "non-response": [1.0, 0.95, 0.9, 0.85, 0.9, 0.85, 0.8, 0.85, 0.9, 0.85, 0.85, 0.8, 0.85],
 }
-IV_DAYS = (0, 2, 4, 7, 9, 11)  # Monday-Wednesday-Friday for two weeks (clinical.md K6, K21)
-IV_DOSE_MG_PER_KG = 0.5  # over 40 min (clinical.md K1, K7)
 DEMO_HISTORY = "demo clinic: invented history"  # the reason each backdated entry carries
 
 
@@ -51,13 +50,38 @@ def load_history(clinic: Clinic, nurse: Actor, rng: random.Random) -> None:
     for index, patient in enumerate(Patient.objects.filter(clinic=clinic).order_by("mrn")):
         course = COURSES[list(COURSES)[index % len(COURSES)]]
         start = now - timedelta(days=7 * (len(course) - 1) + rng.randrange(0, 14))
-        _phq9_course(nurse, patient, course, start, index, rng)
+        on_route = ROUTE_COURSES.get(patient.mrn)
+        if on_route is not None:
+            _route_course(nurse, patient, on_route, now, rng)
+            continue
+        item9, acknowledged = index % 9 == 4, index % 2 == 0  # every 9th; half of them seen
+        _phq9_course(nurse, patient, course, start, rng, item9, acknowledged)
         if index % 2 == 0:
-            _iv_induction(nurse, patient, start + timedelta(days=1), rng)
+            _induction(nurse, patient, start + timedelta(days=1), rng)
             _madrs_course(nurse, patient, course, start, rng)
         elif index in (1, 3):  # two patients in the middle of an induction right now
-            _iv_induction(nurse, patient, now - timedelta(days=9), rng, infusions=3)
+            _induction(nurse, patient, now - timedelta(days=9), rng, given=3)
             _recent_madrs(nurse, patient, now - timedelta(days=10), rng)
+
+
+def _route_course(
+    nurse: Actor, patient: Patient, on_route: DemoCourse, now: datetime, rng: random.Random
+) -> None:
+    """Weekly PHQ-9 and MADRS from the day before the first session (MADRS more often in an
+    induction under way); the sessions given on the clinic's routes, signed (esketamine's
+    once the REMS demo completed their forms). At home, the at-home demo writes them."""
+    first = now - timedelta(days=on_route.days_ago)
+    baseline = first - timedelta(days=1)
+    shape = COURSES[on_route.symptoms][: on_route.days_ago // 7 + 1]
+    _phq9_course(nurse, patient, shape, baseline, rng, False, False)
+    if on_route.given is None:
+        _madrs_course(nurse, patient, shape, baseline, rng)
+    else:
+        _recent_madrs(nurse, patient, baseline, rng)
+    route = on_route.route
+    if route.is_supervised_in_clinic:
+        signed = route is not Route.ESKETAMINE_NASAL
+        _induction(nurse, patient, first, rng, on_route.template, on_route.given, signed)
 
 
 def _phq9_course(
@@ -65,20 +89,21 @@ def _phq9_course(
     patient: Patient,
     course: list[float],
     start: datetime,
-    index: int,
     rng: random.Random,
+    item9_at_baseline: bool,
+    acknowledged: bool,
 ) -> None:
     baseline = rng.randrange(15, 25)
     for week, fraction in enumerate(course):
         total = max(0, min(24, round(baseline * fraction) + rng.randrange(-1, 2)))
-        item9 = 1 if week == 0 and index % 9 == 4 else 0
+        item9 = 1 if week == 0 and item9_at_baseline else 0
         answers = [*spread(total - item9, 8, 3, rng), item9]
         response = record_scale(
             nurse, patient.public_id, "phq9", answers, taken_at=start + timedelta(days=7 * week),
             backdate_reason=DEMO_HISTORY,
         )  # fmt: skip
         alert = response.safetyalert_set.first()
-        if alert is not None and index % 2 == 0:
+        if alert is not None and acknowledged:
             note = "Safety plan reviewed; no plan or intent; prescriber informed."
             acknowledge_alert(nurse, alert.public_id, note)
 
@@ -116,59 +141,21 @@ def _recent_madrs(
         )
 
 
-def _iv_induction(
+def _induction(
     nurse: Actor,
     patient: Patient,
     first: datetime,
     rng: random.Random,
-    infusions: int = len(IV_DAYS),
+    template: str = "iv-induction",
+    given: int | None = None,
+    signed: bool = False,
 ) -> None:
-    """Past infusions, each with pre-dose vitals, three readings and a discharge."""
-    weight = float(patient.weight_kg)
-    dose = dosing.calculate_dose(
-        Route.IV_RACEMIC, weight_kg=weight, dose_mg_per_kg=IV_DOSE_MG_PER_KG
+    """Past sessions of the template's course from `first`, on the days and at the doses the
+    clinical core schedules: all of them, or the first `given`."""
+    schedule = protocols.generate_schedule(
+        template, first.date(), protocols.PatientContext(float(patient.weight_kg))
     )
-    for day in IV_DAYS[:infusions]:
-        started = first + timedelta(days=day)
-        systolic, diastolic = rng.randrange(112, 134), rng.randrange(70, 86)
-        session = DosingSession.objects.create(
-            clinic=patient.clinic,
-            patient=patient,
-            route=Route.IV_RACEMIC.value,
-            status=SessionStatus.DISCHARGED,
-            weight_kg=patient.weight_kg,
-            dose_mg=dose.dose_mg,
-            infusion_minutes=40,
-            dose_limit_mg=dose.limit_mg,
-            dose_limit_source=dose.limit_source,
-            predose_vitals={
-                "systolic_mmhg": systolic,
-                "diastolic_mmhg": diastolic,
-                "heart_rate_bpm": rng.randrange(62, 84),
-                "spo2_percent": 98,
-            },
-            predose_decision="go",
-            started_at=started,
-            started_by=nurse.user,
-            discharged_at=started + timedelta(minutes=105),
-        )
-        for minute, rise in ((20, 10), (40, 16), (100, 3)):  # rise ~ K10's mean +16/+11
-            VitalSignsReading.objects.create(
-                clinic=patient.clinic,
-                session=session,
-                taken_at=started + timedelta(minutes=minute),
-                systolic_mmhg=systolic + rise + rng.randrange(-3, 4),
-                diastolic_mmhg=diastolic + rise * 2 // 3 + rng.randrange(-2, 3),
-                heart_rate_bpm=rng.randrange(66, 90),
-                spo2_percent=rng.choice([97, 98, 99]),
-                moaas=5 if minute == 100 else 4,
-                recorded_by=nurse.user,
-            )
-        record(
-            nurse,
-            "create",
-            "dosing_session",
-            session.public_id,
-            patient_id=patient.public_id,
-            detail={"demo": True},
-        )
+    route = protocols.TEMPLATES[template].route
+    for entry in [s for s in schedule if s.dosing_number][:given]:
+        started = first + timedelta(days=(entry.on - first.date()).days)
+        past_session(nurse, patient, route, started, entry.dose_mg or 0, rng, signed=signed)

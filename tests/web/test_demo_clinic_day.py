@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from ketacare.clinical import protocols
 from ketacare.clinical.routes import Route
 from ketacare.consent.models import ConsentSignature
 from ketacare.consent.services import clinic_today, missing_consents
@@ -24,7 +25,7 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         from django.db import transaction
 
         with transaction.atomic():
-            load_demo(patients=10)
+            load_demo(patients=14)  # the other routes' patients from the 11th
             yield
             transaction.set_rollback(True)
 
@@ -59,19 +60,53 @@ def _under_way(plan: TreatmentPlan) -> bool:
     )
 
 
-def test_patients_are_in_induction_and_maintenance_on_the_clinic_routes(demo):
+def test_patients_are_in_induction_and_maintenance_on_every_route(demo):
     plans = [p for p in current_plans() if not p.is_draft]
     by_route: dict[str, set[str]] = {}
     for plan in plans:
-        route = plan.template.split("-")[0]
+        route = protocols.TEMPLATES[plan.template].route.value
         if plan.change_kind == "maintenance":
             stage = "maintenance"
         else:
             stage = "induction under way" if _under_way(plan) else "induction ahead"
         by_route.setdefault(route, set()).add(stage)
-    assert by_route["iv"] >= {"induction under way", "maintenance"}
-    assert by_route["esketamine"] >= {"induction under way", "induction ahead"}
-    assert by_route["im"] == {"induction ahead"}
+    for route in Route:  # IV, IM, intranasal esketamine, at home
+        assert by_route.get(route.value, set()) >= {"induction under way", "maintenance"}, route
+    assert "induction ahead" in by_route["esketamine"]
+
+
+def test_each_route_s_sessions_were_given_signed_and_scored_over_time(demo):
+    """The other routes' courses: every dosing session before today given (in the clinic signed,
+    with its readings; at home through the at-home session), the scale scores running from the
+    day before the first dose, and every esketamine form but the REMS demo's submitted."""
+    from ketacare.athome.models import AtHomeSession
+    from ketacare.demo_rems import DEMO_MRN
+    from ketacare.measures.models import ScaleResponse
+    from ketacare.rems.models import MonitoringForm
+    from ketacare.sessions.models import DosingSession
+    from ketacare.treatment.demo_courses import ROUTE_COURSES
+
+    for mrn, course in ROUTE_COURSES.items():
+        plan = next(p for p in current_plans() if p.patient.mrn == mrn)
+        done = plan.planned_sessions.filter(kind="dosing", status=SessionState.DONE)
+        whole = sum(phase.sessions for phase in protocols.TEMPLATES[course.template].phases)
+        assert done.count() == (course.given or whole), mrn
+        if course.route.is_supervised_in_clinic:
+            given = DosingSession.objects.filter(patient=plan.patient, route=course.route.value)
+            assert {r.dosing_session_id for r in done} == set(given.values_list("pk", flat=True))
+            assert not given.filter(signed_at__isnull=True).exists(), mrn
+            assert all(s.readings.count() == 3 for s in given), mrn
+            first = given.order_by("started_at").first().started_at
+        else:
+            given = AtHomeSession.objects.filter(patient=plan.patient, dosed_at__isnull=False)
+            assert given.count() == done.count()
+            first = given.order_by("started_at").first().started_at
+        phq9 = ScaleResponse.objects.filter(patient=plan.patient, instrument="phq9")
+        assert phq9.order_by("taken_at").first().taken_at < first  # a baseline before dosing
+        if course.given is None:  # scored over the whole course, up to the last week
+            assert phq9.order_by("taken_at").last().taken_at - first >= timedelta(weeks=6), mrn
+    unsubmitted = MonitoringForm.objects.filter(submitted_on__isnull=True)
+    assert set(unsubmitted.values_list("patient__mrn", flat=True)) == {DEMO_MRN}
 
 
 def test_a_week_is_booked_on_the_calendar(demo):

@@ -1,7 +1,9 @@
-"""Demo at-home patient (invented): a signed at-home plan started three weeks ago, three past
+"""Demo at-home patients (invented): a signed at-home plan started three weeks ago, three past
 sessions done (one flagged: a first BP reading above the review limit, then in range), the
-fourth planned today, and tablets for four sessions shipped from a lot of tablets. Written
-directly with past dates, like the rest of the demo history (the services only date now)."""
+fourth planned today; and the at-home patient of demo_courses.py, whose six sessions are done
+and whose plan moved to maintenance. Tablets shipped from a lot of tablets for the sessions
+given and the next. Written directly with past dates, like the rest of the demo history (the
+services only date now)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,10 @@ from ketacare.clinics.models import Clinic
 from ketacare.consent.models import ConsentDocument, ConsentSignature, SignedVia
 from ketacare.consent.services import clinic_today
 from ketacare.controlled import services as controlled
+from ketacare.controlled.models import StockLot
 from ketacare.patients.models import Patient
+from ketacare.treatment.demo_courses import ROUTE_COURSES
+from ketacare.treatment.demo_plans import mark_the_past, move_to_maintenance
 from ketacare.treatment.models import PlannedSession, SessionState, TreatmentPlan
 from ketacare.treatment.services import plans
 
@@ -29,11 +34,34 @@ AT_HOME_MRN = "RKC-0007"  # the demo consents' at-home patient (consent/demo_doc
 
 
 def load_at_home(clinic: Clinic, prescriber: Actor, nurse: Actor) -> None:
-    patient = Patient.objects.filter(clinic=clinic, mrn=AT_HOME_MRN).first()
-    if patient is None or AtHomeSession.objects.filter(patient=patient).exists():
+    if AtHomeSession.objects.filter(clinic=clinic).exists():
         return
     today = clinic_today(clinic)
-    start = today - timedelta(days=21)
+    courses = [(AT_HOME_MRN, 21, False)] + [
+        (mrn, course.days_ago, True)
+        for mrn, course in ROUTE_COURSES.items()
+        if course.route is Route.AT_HOME_SUBLINGUAL
+    ]
+    lot = None
+    for mrn, days_ago, maintenance in courses:
+        patient = Patient.objects.filter(clinic=clinic, mrn=mrn).first()
+        if patient is None:
+            continue
+        lot = lot or _receive(clinic, nurse)
+        plan = _course(prescriber, patient, today - timedelta(days=days_ago), not maintenance)
+        given = plan.planned_sessions.filter(kind="dosing", status=SessionState.DONE).count()
+        mark_the_past(prescriber, plan, today)
+        if maintenance:  # the six sessions given: maintenance, three weeks after the last (H3)
+            move_to_maintenance(prescriber, plan, today + timedelta(days=7))
+        # Tablets for the sessions given and the next one, two a session.
+        shipment = Shipment(lot.public_id, tablets=2 * (given + 1), sessions=given + 1)
+        ship(nurse, patient.public_id, shipment)
+
+
+def _course(prescriber: Actor, patient: Patient, start: date, flagged: bool) -> TreatmentPlan:
+    """A signed at-home plan from `start`, its sessions before today done (the second one
+    flagged, if asked)."""
+    clinic, today = patient.clinic, clinic_today(patient.clinic)
     _sign_consents_before(patient, start)
     schedule = protocols.generate_schedule(
         "at-home-odt", start, protocols.PatientContext(float(patient.weight_kg), DOSE_MG)
@@ -49,8 +77,8 @@ def load_at_home(clinic: Clinic, prescriber: Actor, nurse: Actor) -> None:
     plans.store_sessions(plan, plan.schedule)
     past = plan.planned_sessions.filter(kind="dosing", on__lt=today).order_by("on")
     for index, row in enumerate(past):
-        _past_session(plan, row, flagged=index == 1)
-    _ship(clinic, nurse, patient)
+        _past_session(plan, row, flagged=flagged and index == 1)
+    return plan
 
 
 def _sign_consents_before(patient: Patient, start: date) -> None:
@@ -103,9 +131,8 @@ def _past_session(plan: TreatmentPlan, row: PlannedSession, flagged: bool) -> No
     row.save(update_fields=["status", "status_note"])
 
 
-def _ship(clinic: Clinic, nurse: Actor, patient: Patient) -> None:
+def _receive(clinic: Clinic, nurse: Actor) -> StockLot:
     expiry = clinic_today(clinic) + timedelta(days=300)
-    lot = controlled.receive(nurse, controlled.Receipt(
+    return controlled.receive(nurse, controlled.Receipt(
         "ketamine_tablet", "ODT-0426", expiry, Decimal(60), "Demo Compounding Pharmacy (503A)"
     )).stock  # fmt: skip
-    ship(nurse, patient.public_id, Shipment(lot.public_id, tablets=8, sessions=4))

@@ -76,6 +76,21 @@ def load_consents(clinic: Clinic, nurse: User, now: datetime) -> None:
                 _sign(patient, documents[topic], now - timedelta(days=5), None)
         elif index == 8:  # planned for an IM induction
             _sign(patient, documents[Route.IM_RACEMIC.value], now - timedelta(days=1), nurse)
+    for patient, route, first in _first_sessions_off_iv(clinic):
+        _sign(patient, documents[route], first - timedelta(days=1), nurse)
+        if route == esketamine_v2.topic:  # in treatment when version 2 came: signed it then
+            _sign(patient, esketamine_v2, now - timedelta(days=20), nurse)
+
+
+def _first_sessions_off_iv(clinic: Clinic) -> list[tuple[Patient, str, datetime]]:
+    """Each patient's first session on each route but IV (whose consent all have signed)."""
+    firsts = (
+        Patient.objects.filter(clinic=clinic).values_list("pk", "dosing_sessions__route")
+        .annotate(first=Min("dosing_sessions__started_at")).order_by("pk")
+    )  # fmt: skip
+    off_iv = [row for row in firsts if row[1] not in (None, Route.IV_RACEMIC.value)]
+    patients = Patient.objects.in_bulk([pk for pk, _, _ in off_iv])
+    return [(patients[pk], route, first) for pk, route, first in off_iv]
 
 
 def _publish(clinic: Clinic, topic: str, version: int, effective_on: date) -> ConsentDocument:

@@ -25,8 +25,8 @@ HIGH_READING = {"systolic_mmhg": 184, "diastolic_mmhg": 98, "heart_rate_bpm": 92
 
 def load_signed_run_sheets(nurse: Actor) -> None:
     clinic = nurse.clinic
-    if DosingSession.objects.filter(clinic=clinic, signed_at__isnull=False).exists():
-        return
+    if AlertAcknowledgement.objects.filter(clinic=clinic).exists():  # loaded (other sessions
+        return  # of the demo history are signed too)
     latest = list(
         DosingSession.objects.filter(clinic=clinic, route="iv").order_by("-started_at")[:2]
     )

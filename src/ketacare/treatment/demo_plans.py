@@ -2,7 +2,9 @@
 signed, whose given infusions marked their planned sessions done, one missed and one moved;
 one of them titrated by a second version; an IV induction completed and moved to maintenance
 by a version; the REMS patient's esketamine induction under way; an esketamine course and an
-IM induction signed to start tomorrow; a draft waiting for its signature. The demo's scores
+IM induction signed to start tomorrow; a draft waiting for its signature; and the courses of
+the other routes' patients (demo_courses.py): under way, or moved to maintenance when the
+induction was complete (at home: athome/demo_data.py). The demo's scores
 then put a booster due and a futility review on Today by the clinical rules, as any recorded
 score would."""
 
@@ -17,6 +19,7 @@ from ketacare.clinics.models import Clinic
 from ketacare.consent.services import clinic_today
 from ketacare.patients.models import Patient
 from ketacare.sessions.models import DosingSession
+from ketacare.treatment.demo_courses import ROUTE_COURSES
 from ketacare.treatment.models import SessionState, TreatmentPlan
 from ketacare.treatment.services import planned, plans, versions
 from ketacare.treatment.services.outcome_state import refresh_outcome_state
@@ -32,8 +35,9 @@ def load_plans(clinic: Clinic, prescriber: Actor, front_desk: Actor) -> None:
         if index < len(patients):
             _induction_under_way(prescriber, front_desk, patients[index], titrate)
     tomorrow = clinic_today(clinic) + timedelta(days=1)
+    next_week = tomorrow + timedelta(days=6)
     if len(patients) > 2:  # six infusions long ago: in maintenance
-        _maintenance(prescriber, front_desk, patients[2], tomorrow + timedelta(days=6))
+        _maintenance(prescriber, front_desk, patients[2], next_week)
     if len(patients) > 4:  # signed esketamine consent version 2 (consent demo)
         new = plans.NewPlan("esketamine-trd", tomorrow, 56, preparation_sessions=1)
         plan = plans.create_plan(prescriber, patients[4].public_id, new)
@@ -42,8 +46,14 @@ def load_plans(clinic: Clinic, prescriber: Actor, front_desk: Actor) -> None:
         new = plans.NewPlan("iv-induction", tomorrow + timedelta(days=6), integration_every_n=3)
         plans.create_plan(prescriber, patients[7].public_id, new)  # left a draft
     given = DosingSession.objects.filter(clinic=clinic, route="esketamine")
-    for patient in patients:  # the REMS demo's esketamine sessions are an induction
-        if given.filter(patient=patient).exists():
+    for patient in patients:
+        course = ROUTE_COURSES.get(patient.mrn)
+        if course is not None and course.route.is_supervised_in_clinic:
+            if course.given is None:
+                _maintenance(prescriber, front_desk, patient, next_week, course.template)
+            else:
+                _induction_under_way(prescriber, front_desk, patient, False, course.template)
+        elif course is None and given.filter(patient=patient).exists():  # the REMS demo's
             _induction_under_way(prescriber, front_desk, patient, False, "esketamine-trd")
     if len(patients) > 8:  # signed the IM consent (consent demo)
         plan = plans.create_plan(prescriber, patients[8].public_id,
@@ -51,12 +61,19 @@ def load_plans(clinic: Clinic, prescriber: Actor, front_desk: Actor) -> None:
         versions.sign_plan(prescriber, plan.public_id)
 
 
-def _maintenance(prescriber: Actor, desk: Actor, patient: Patient, on: date) -> None:
-    plan = _induction_under_way(prescriber, desk, patient, False)
+def _maintenance(
+    prescriber: Actor, desk: Actor, patient: Patient, on: date, template: str = "iv-induction"
+) -> None:
+    plan = _induction_under_way(prescriber, desk, patient, False, template)
     if plan is not None:
-        reason = "Responded to the induction: maintenance infusions as the response fades"
-        revision = versions.Revision("maintenance", reason, on=on)
-        versions.revise_plan(prescriber, plan.public_id, revision)
+        move_to_maintenance(prescriber, plan, on)
+
+
+def move_to_maintenance(prescriber: Actor, plan: TreatmentPlan, on: date) -> None:
+    """The version that follows a complete induction: a maintenance session on `on`."""
+    reason = "Responded to the induction: maintenance sessions as the response fades"
+    revision = versions.Revision("maintenance", reason, on=on)
+    versions.revise_plan(prescriber, plan.public_id, revision)
 
 
 def _induction_under_way(
@@ -87,7 +104,7 @@ def _induction_under_way(
            detail={"demo": True, "signed": True})  # fmt: skip
     for session in sessions:
         planned.link_started_session(session)
-    _mark_the_past(desk, plan, clinic_today(patient.clinic))
+    mark_the_past(desk, plan, clinic_today(patient.clinic))
     if titrate:
         revision = versions.Revision(
             "titrate", "Well tolerated, partial response so far: 0.6 mg/kg for the rest",
@@ -98,7 +115,7 @@ def _induction_under_way(
     return plan
 
 
-def _mark_the_past(desk: Actor, plan: TreatmentPlan, today: date) -> None:
+def mark_the_past(desk: Actor, plan: TreatmentPlan, today: date) -> None:
     """Counselling and reviews before today took place; the first infusion without a
     session was missed, the next moved to tomorrow."""
     past = plan.planned_sessions.filter(status=SessionState.PLANNED, on__lt=today)
