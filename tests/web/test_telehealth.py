@@ -218,3 +218,15 @@ def test_the_patients_own_chart_lists_its_upcoming_video_visit_with_the_link(wor
     assert b"Your video visits" in chart.content and b"https://meet.example.org/" in chart.content
     other = client_as(world.users_b["patient"]).get(f"/patients/{world.patient_b.public_id}/")
     assert b"meet.example.org" not in other.content
+
+
+def test_the_signed_encounter_page_lists_its_amendments_and_offers_the_amendment_form(
+    world, client_as
+):
+    client, encounter = started(world, client_as)
+    url = f"/encounters/{encounter.public_id}"
+    assert client.post(f"{url}/sign/", {"note": "Seen; no prescription."}).status_code == 302
+    assert client.post(f"{url}/amend/", {"text": "Also discussed sleep."}).status_code == 302
+    html = client.get(f"{url}/").content.decode()
+    assert 'data-testid="amendment"' in html and "Also discussed sleep." in html
+    assert f'action="{url}/amend/"' in html and "Add amendment" in html

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ketacare.patients.amendments import NoteAmendment
 from ketacare.patients.records import ClinicRecord
 
 
@@ -51,20 +52,10 @@ class CounsellingSession(ClinicRecord):
         return f"{self.get_kind_display()} session of {self.patient} ({self.held_at:%Y-%m-%d})"
 
 
-class Amendment(models.Model):
+class Amendment(NoteAmendment):
     """Added to a signed note; the original text stays as it was signed."""
 
+    note_field = "session"
     session = models.ForeignKey(
         CounsellingSession, on_delete=models.PROTECT, related_name="amendments"
     )
-    text = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["added_at", "id"]
-
-    def __str__(self) -> str:
-        return f"amendment to {self.session} ({self.added_at:%Y-%m-%d})"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ketacare.clinical.telehealth import MODALITY_LABELS
 from ketacare.clinics.us_states import STATE_CHOICES
+from ketacare.patients.amendments import NoteAmendment
 from ketacare.patients.models import text
 from ketacare.patients.records import ClinicRecord
 
@@ -76,20 +77,10 @@ class TelehealthEncounter(ClinicRecord):
         return f"telehealth encounter of {self.patient} ({self.started_at:%Y-%m-%d})"
 
 
-class EncounterAmendment(models.Model):
+class EncounterAmendment(NoteAmendment):
     """Added to a signed encounter note; the note stays as it was signed."""
 
+    note_field = "encounter"
     encounter = models.ForeignKey(
         TelehealthEncounter, on_delete=models.PROTECT, related_name="amendments"
     )
-    text = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["added_at", "id"]
-
-    def __str__(self) -> str:
-        return f"amendment to {self.encounter} ({self.added_at:%Y-%m-%d})"
