@@ -128,3 +128,14 @@ def test_modality_and_both_locations_must_be_recorded():
     assert fields(blank) == {"modality", "prescriber_state"}
     nowhere = replace(ENCOUNTER, patient_state="")
     assert fields(nowhere) == {"patient_state"}
+
+
+def test_a_clinic_is_licensed_only_in_the_states_it_lists_and_nowhere_when_it_lists_none():
+    from ketacare.clinical.telehealth import licensed_in, unlicensed_location
+
+    assert licensed_in("NY", ("NY", "NJ")) and not licensed_in("CT", ("NY", "NJ"))
+    assert not licensed_in("NY", ())  # the check is never off by default
+    assert unlicensed_location("NY", ("NY",)) is None
+    reason = unlicensed_location("CT", ("NY", "NJ"))
+    assert reason is not None and "CT" in reason and "NJ, NY" in reason and "H15" in reason
+    assert "none on file" in (unlicensed_location("NY", ()) or "")

@@ -33,6 +33,7 @@ from ketacare.appointments.models import (
 )
 from ketacare.audit.services import record
 from ketacare.clinical.dates import APPOINTMENT_DATE
+from ketacare.clinical.telehealth import unlicensed_location
 from ketacare.clinical_input import plausible_date
 from ketacare.patients.gate import get_for
 from ketacare.patients.models import Patient
@@ -127,10 +128,26 @@ def _resources(actor: Actor, booking: Booking) -> tuple[Room | None, User | None
     return room, staff
 
 
+def _check_video_visit(patient: Patient, kind: str) -> None:
+    """A video visit is booked only for a patient whose state on file is one the clinic is
+    licensed in (H15: EHRs gate booking by the patient's state). The booking knows where the
+    patient lives, not where they will be: the start of the encounter asks that again."""
+    if kind != Kind.TELEHEALTH:
+        return
+    licensed = patient.clinic.licensed_states or ()
+    unlicensed = unlicensed_location(
+        patient.state_of_residence, licensed, "where the patient lives"
+    )
+    if unlicensed:
+        raise ValidationError({"kind": f"{unlicensed} Book an in-person visit, or correct the "
+                                       "patient's state if they have moved."})  # fmt: skip
+
+
 @transaction.atomic
 def book(actor: Actor, patient_id: Any, booking: Booking) -> Appointment:
     patient = get_for(actor, Patient, patient_id, Action.APPOINTMENT_BOOK, lock=True)
     starts, ends = _check_slot(actor, booking)
+    _check_video_visit(patient, booking.kind)
     room, staff = _resources(actor, booking)
     _conflict(actor, starts, ends, patient, room, staff, None)
     appointment = Appointment.objects.create(
@@ -149,6 +166,8 @@ def move(actor: Actor, appointment_id: Any, booking: Booking) -> Appointment:
         raise ValidationError({"starts_at": "A cancelled appointment is booked anew."})
     Patient.objects.select_for_update().filter(pk=appointment.patient_id).first()
     starts, ends = _check_slot(actor, booking)
+    if booking.kind != appointment.kind:  # a video visit already booked keeps its booking
+        _check_video_visit(appointment.patient, booking.kind)
     room, staff = _resources(actor, booking)
     _conflict(actor, starts, ends, appointment.patient, room, staff, appointment)
     before = appointment.starts_at.isoformat()

@@ -34,6 +34,7 @@ from ketacare.clinical.monitoring import (
     vitals_schedule,
 )
 from ketacare.clinical.routes import Route
+from ketacare.clinical.telehealth import licensed_in
 from ketacare.clinical.vitals import VitalSigns
 
 MIN_DAYS_BETWEEN_SESSIONS = 3  # H2, H6: early at-home sessions 3-7 days apart
@@ -144,7 +145,7 @@ def refusals(facts: StartFacts) -> tuple[str, ...]:
         found.append("No at-home session is planned for today.")
     if facts.consent_missing:
         found.append("Your consent is not current for: " + ", ".join(facts.consent_missing) + ".")
-    if facts.state_of_residence not in facts.licensed_states:
+    if not licensed_in(facts.state_of_residence, facts.licensed_states):
         found.append(
             f"The clinic is not licensed to treat you in {facts.state_of_residence} "
             "(a prescriber must be registered in the state where you are, H14)."

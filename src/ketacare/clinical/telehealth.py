@@ -15,6 +15,7 @@ Plain data in, a list of refusals (field, reason) out: the app stores and asks; 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -58,6 +59,29 @@ def flexibility_applies(on: date, modality: Modality) -> bool:
     """May a prescription be issued on `on` by this modality without a prior in-person
     evaluation? Only audio-video, only within the extension's dates (H12)."""
     return modality is Modality.AUDIO_VIDEO and FLEXIBILITY_FIRST_DAY <= on <= FLEXIBILITY_LAST_DAY
+
+
+def licensed_in(state: str, licensed_states: Collection[str]) -> bool:
+    """May the clinic treat a patient located in `state`? Only where it is licensed: EHRs gate
+    telehealth booking by the patient's state (H15), and the prescriber must be registered in
+    the state where the patient is (H14). A clinic that lists no state is licensed nowhere:
+    the check is never off by default."""
+    return state in licensed_states
+
+
+def unlicensed_location(
+    state: str, licensed_states: Collection[str], where: str = "where the patient is"
+) -> str | None:
+    """Why a video visit may not be held with a patient in `state`, in the staff's words;
+    None when the clinic is licensed there."""
+    if licensed_in(state, licensed_states):
+        return None
+    listed = ", ".join(sorted(licensed_states)) or "none on file: see the clinic settings"
+    return (
+        f"The clinic is not licensed in {state or 'an unknown state'}, {where} "
+        f"(licensed: {listed}): a video visit is held only with a patient located in a state "
+        "where the clinic is licensed (H14, H15)."
+    )
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,12 @@ class EncounterIn(Schema):
         return services.EncounterDraft(**self.model_dump())
 
 
+class StartIn(Schema):
+    patient_state: StateCode | Literal[""] = Field(
+        "", description="Where the patient is at the visit; empty: their state of residence"
+    )
+
+
 class AmendmentOut(Schema):
     text: str
     added_at: datetime
@@ -105,8 +111,9 @@ def video_visit(request: HttpRequest, appointment_id: UUID) -> Any:
 
 
 @router.post("/appointments/{appointment_id}/encounter", response={201: EncounterOut, **ERRORS})
-def start_encounter(request: HttpRequest, appointment_id: UUID) -> Any:
-    return Status(201, services.start_encounter(actor_from_request(request), appointment_id))
+def start_encounter(request: HttpRequest, appointment_id: UUID, payload: StartIn) -> Any:
+    actor = actor_from_request(request)
+    return Status(201, services.start_encounter(actor, appointment_id, payload.patient_state))
 
 
 @router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})

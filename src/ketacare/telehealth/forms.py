@@ -17,6 +17,14 @@ def _date(label: str, **kwargs: object) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}), **kwargs)  # type: ignore[arg-type]  # fmt: skip
 
 
+class StartForm(forms.Form):
+    patient_state = forms.ChoiceField(
+        choices=STATES, required=False, label="State where the patient is now",
+        help_text="Where the patient is during the visit: the clinic must be licensed there "
+        "(H15).",
+    )  # fmt: skip
+
+
 class EncounterForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
                            label="Encounter note")  # fmt: skip

@@ -29,6 +29,7 @@ from ketacare.clinical.telehealth import (
     PrescribingEncounter,
     registration_for,
     signing_refusals,
+    unlicensed_location,
 )
 from ketacare.clinical_input import plausible_date
 from ketacare.clinics.models import MEETING_PLACEHOLDER
@@ -74,8 +75,12 @@ def upcoming_video_visits(actor: Actor, patient: Any) -> list[Appointment]:
 
 
 @transaction.atomic
-def start_encounter(actor: Actor, appointment_id: Any) -> TelehealthEncounter:
-    """The prescriber opens the visit's note; the telehealth consent must be current now."""
+def start_encounter(
+    actor: Actor, appointment_id: Any, patient_state: str = ""
+) -> TelehealthEncounter:
+    """The prescriber opens the visit's note; the telehealth consent must be current now, and
+    the patient must be in a state where the clinic is licensed (H14, H15). Where the patient
+    is at the visit is asked at the start; not given, it is their state of residence."""
     appointment = get_for(actor, Appointment, appointment_id, Action.TELEHEALTH_RECORD, lock=True)
     if appointment.kind != Kind.TELEHEALTH:
         raise ValidationError({"appointment": "Only a video visit has a telehealth encounter."})
@@ -88,15 +93,21 @@ def start_encounter(actor: Actor, appointment_id: Any) -> TelehealthEncounter:
     missing = telehealth_consent_missing(patient)
     if missing:
         raise ValidationError({"consent": f"{missing} Sign it before the video visit starts."})
+    located = patient_state or patient.state_of_residence
+    if located not in US_STATES:
+        raise ValidationError({"patient_state": "Choose a US state (two-letter code)."})
+    unlicensed = unlicensed_location(located, appointment.clinic.licensed_states or ())
+    if unlicensed:
+        raise ValidationError({"patient_state": unlicensed})
     assert actor.user is not None
     encounter = TelehealthEncounter.objects.create(
         clinic=appointment.clinic, appointment=appointment, patient=patient,
-        prescriber=actor.user, patient_state=patient.state_of_residence,
-        pdmp_state=patient.state_of_residence,
+        prescriber=actor.user, patient_state=located, pdmp_state=located,
     )  # fmt: skip
     record(actor, "create", "telehealth_encounter", encounter.public_id,
            patient_id=patient.public_id,
-           detail={"appointment": str(appointment.public_id)})  # fmt: skip
+           detail={"appointment": str(appointment.public_id),
+                   "patient_state": located})  # fmt: skip
     return encounter
 
 

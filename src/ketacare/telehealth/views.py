@@ -20,7 +20,7 @@ from ketacare.appointments.services import feed_action
 from ketacare.clinical.telehealth import FLEXIBILITY_FIRST_DAY, FLEXIBILITY_LAST_DAY
 from ketacare.patients.gate import get_for
 from ketacare.telehealth import registrations, services
-from ketacare.telehealth.forms import AmendmentForm, EncounterForm, RegistrationForm
+from ketacare.telehealth.forms import AmendmentForm, EncounterForm, RegistrationForm, StartForm
 from ketacare.telehealth.models import TelehealthEncounter
 from ketacare.web.form_use_case import run_on_form
 
@@ -32,9 +32,15 @@ def video_visit(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     action = Action.TELEHEALTH_RECORD if request.method == "POST" else feed_action(actor.role)
     appointment = get_for(actor, Appointment, appointment_id, action)
     refused = None
+    start_form = StartForm(initial={"patient_state": appointment.patient.state_of_residence})
     if request.method == "POST":
-        form = Form(request.POST)
-        if run_on_form(form, lambda: services.start_encounter(actor, appointment_id)):
+        start_form = form = StartForm(request.POST)
+
+        def start() -> object:
+            located = form.cleaned_data["patient_state"]
+            return services.start_encounter(actor, appointment_id, located)
+
+        if run_on_form(form, start):
             found = TelehealthEncounter.objects.get(appointment=appointment)
             return redirect("telehealth-encounter", encounter_id=found.public_id)
         refused = form
@@ -50,6 +56,7 @@ def video_visit(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
         "can_start": role_can(actor.role, Action.TELEHEALTH_RECORD),
         "for_patient": not role_can(actor.role, Action.CALENDAR_VIEW),
         "refused": refused,
+        "start_form": start_form,
     }
     return render(request, "telehealth/video_visit.html", context,
                   status=422 if refused else 200)  # fmt: skip
