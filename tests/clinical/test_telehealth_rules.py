@@ -139,3 +139,27 @@ def test_a_clinic_is_licensed_only_in_the_states_it_lists_and_nowhere_when_it_li
     reason = unlicensed_location("CT", ("NY", "NJ"))
     assert reason is not None and "CT" in reason and "NJ, NY" in reason and "H15" in reason
     assert "none on file" in (unlicensed_location("NY", ()) or "")
+
+
+@pytest.mark.parametrize(
+    ("today", "days_left"),
+    [
+        (date(2026, 6, 1), None),
+        (date(2026, 12, 1), None),  # 30 days before the last day: not yet
+        (date(2026, 12, 2), 29),  # fewer than 30
+        (date(2026, 12, 31), 0),  # the last day
+        (date(2027, 1, 1), -1),  # ended: no extension assumed
+    ],
+)
+def test_prescribers_are_told_fewer_than_30_days_before_the_flexibility_ends_and_after(
+    today: date, days_left: int | None
+):
+    from ketacare.clinical.telehealth import flexibility_notice
+
+    notice = flexibility_notice(today)
+    if days_left is None:
+        assert notice is None
+    else:
+        assert notice is not None and notice.days_left == days_left
+        assert notice.last_day == FLEXIBILITY_LAST_DAY == date(2026, 12, 31)
+        assert notice.ended == (today > FLEXIBILITY_LAST_DAY)

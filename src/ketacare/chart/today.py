@@ -19,6 +19,7 @@ from ketacare.appointments.models import Kind
 from ketacare.athome.reads import TodayLines, today_lines
 from ketacare.audit.services import record
 from ketacare.clinical.clinic_settings import DEFAULT_MONITORING
+from ketacare.clinical.telehealth import FlexibilityNotice, flexibility_notice
 from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.controlled import services as controlled
 from ketacare.counselling.models import CounsellingSession
@@ -27,6 +28,7 @@ from ketacare.referrals import services as referrals
 from ketacare.rems import services as rems
 from ketacare.sessions import observation, visit_states
 from ketacare.sessions.models import DosingSession, SessionStatus, VitalSignsReading
+from ketacare.telehealth import services as telehealth
 from ketacare.treatment.models import OutcomeState
 from ketacare.treatment.services.follow_ups import open_follow_ups
 
@@ -59,6 +61,7 @@ class Today:
     can_check_in: bool = False
     can_start: bool = False
     athome: TodayLines | None = None
+    telehealth_notice: FlexibilityNotice | None = None  # prescribers: H12 runs out
 
 
 def _visits(actor: Actor) -> list[dict[str, Any]]:
@@ -87,8 +90,10 @@ def _visits(actor: Actor) -> list[dict[str, Any]]:
             or s.status == SessionStatus.IN_PROGRESS
             or (s.discharged_at is not None and s.discharged_at >= midnight)
         }
+    encounters = telehealth.encounter_progress(actor, appointments)  # no note read
     return [
-        {"appointment": a, "session": started.get(a.patient_id) if a.kind == Kind.DOSING else None}
+        {"appointment": a, "session": started.get(a.patient_id) if a.kind == Kind.DOSING else None,
+         "encounter": encounters.get(a.pk)}
         for a in appointments
     ]  # fmt: skip
 
@@ -126,6 +131,8 @@ def _states(actor: Actor, today: Today, under_way: list[DosingSession]) -> None:
         visit["state"] = visit_states.visit_state(
             checked_in, visit["session"], readings, settings, now
         )
+        if visit["encounter"] is not None:  # a video visit under way or done
+            visit["state"] = visit["encounter"].state
     if today.sessions is not None:
         today.sessions = [
             {"session": s, "state": visit_states.visit_state(True, s, readings, settings, now)}
@@ -161,6 +168,8 @@ def today_for(actor: Actor) -> Today:
     if can(Action.SESSION_VIEW) and can(Action.PLAN_VIEW):
         found = open_follow_ups(actor, audit=False)  # audited below with the other names
         today.boosters, today.futility = found.boosters, found.futility
+    if can(Action.TELEHEALTH_RECORD):
+        today.telehealth_notice = flexibility_notice(timezone.localdate())
     if can(Action.AT_HOME_VIEW):
         today.athome = today_lines(actor)  # under way and flagged at-home sessions
     if can(Action.REFERRAL_VIEW):

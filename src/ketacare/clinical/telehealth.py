@@ -29,6 +29,33 @@ FLEXIBILITY_FIRST_DAY = date(2026, 1, 1)  # H12
 FLEXIBILITY_LAST_DAY = date(2026, 12, 31)  # H12
 
 
+# How long before the flexibility's last day prescribers are told that it ends: a choice of
+# the product (issue 11), not a clinical rule.
+ENDING_NOTICE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FlexibilityNotice:
+    """What prescribers are told as the H12 flexibility runs out, and once it has."""
+
+    last_day: date
+    days_left: int  # days after today until the last day; negative once it has ended
+
+    @property
+    def ended(self) -> bool:
+        return self.days_left < 0
+
+
+def flexibility_notice(today: date) -> FlexibilityNotice | None:
+    """Fewer than ENDING_NOTICE_DAYS days before FLEXIBILITY_LAST_DAY, and from then on:
+    after it, an in-person evaluation is required again (Ryan Haight Act, H12). Only the
+    dates in H12 are known: no extension is assumed."""
+    days_left = (FLEXIBILITY_LAST_DAY - today).days
+    if today < FLEXIBILITY_FIRST_DAY or days_left >= ENDING_NOTICE_DAYS:
+        return None
+    return FlexibilityNotice(FLEXIBILITY_LAST_DAY, days_left)
+
+
 class Modality(StrEnum):
     AUDIO_VIDEO = "audio_video"
     AUDIO_ONLY = "audio_only"

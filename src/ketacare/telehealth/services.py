@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -72,6 +74,39 @@ def upcoming_video_visits(actor: Actor, patient: Any) -> list[Appointment]:
         ends_at__gte=timezone.now(),
     )  # fmt: skip
     return list(rows.select_related("clinic")[:5])
+
+
+@dataclass(frozen=True)
+class EncounterProgress:
+    """Where a video visit's encounter stands, without its note: every role that sees the
+    visit may know that it started and whether its note is signed (front desk reads no
+    clinical note: minimum necessary, HIPAA 164.502(b), as in accounts/roles.py)."""
+
+    public_id: UUID
+    started_at: datetime
+    signed_at: datetime | None
+    prescriber: str
+
+    @property
+    def state(self) -> str:
+        return "note signed" if self.signed_at else "encounter started"
+
+
+def encounter_progress(
+    actor: Actor, appointments: Iterable[Appointment]
+) -> dict[int, EncounterProgress]:
+    """Each started encounter of these appointments (already read through the gate), by
+    appointment: one query whatever their number (an empty list still asks, so a page's
+    query count never depends on the day), reading no note."""
+    ids = [a.pk for a in appointments if a.kind == Kind.TELEHEALTH] or [0]
+    rows = TelehealthEncounter.objects.for_actor(actor, feed_action(actor.role)).filter(
+        appointment_id__in=ids
+    ).values_list("appointment_id", "public_id", "started_at", "signed_at",
+                  "prescriber__full_name", "prescriber__email")  # fmt: skip
+    return {
+        appointment: EncounterProgress(public_id, started, signed, name or email)
+        for appointment, public_id, started, signed, name, email in rows
+    }
 
 
 @transaction.atomic

@@ -17,7 +17,11 @@ from ketacare.accounts.current import actor_from_request
 from ketacare.accounts.roles import Action, role_can
 from ketacare.appointments.models import Appointment, Kind
 from ketacare.appointments.services import feed_action
-from ketacare.clinical.telehealth import FLEXIBILITY_FIRST_DAY, FLEXIBILITY_LAST_DAY
+from ketacare.clinical.telehealth import (
+    FLEXIBILITY_FIRST_DAY,
+    FLEXIBILITY_LAST_DAY,
+    flexibility_notice,
+)
 from ketacare.patients.gate import get_for
 from ketacare.telehealth import registrations, services
 from ketacare.telehealth.forms import AmendmentForm, EncounterForm, RegistrationForm, StartForm
@@ -44,15 +48,14 @@ def video_visit(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
             found = TelehealthEncounter.objects.get(appointment=appointment)
             return redirect("telehealth-encounter", encounter_id=found.public_id)
         refused = form
-    encounter = TelehealthEncounter.objects.for_actor(actor, Action.TELEHEALTH_VIEW).filter(
-        appointment=appointment
-    ).first()  # fmt: skip
+    progress = services.encounter_progress(actor, [appointment]).get(appointment.pk)
     context = {
         "appointment": appointment,
         "patient": appointment.patient,
         "is_video": appointment.kind == Kind.TELEHEALTH,
         "link": services.meeting_link(appointment),
-        "encounter": encounter,
+        "progress": progress,
+        "can_read_note": role_can(actor.role, Action.TELEHEALTH_VIEW),
         "can_start": role_can(actor.role, Action.TELEHEALTH_RECORD),
         "for_patient": not role_can(actor.role, Action.CALENDAR_VIEW),
         "refused": refused,
@@ -84,6 +87,9 @@ def _page(request: HttpRequest, actor: Actor, encounter: TelehealthEncounter, st
         "amend_form": forms.get("amend_form") or AmendmentForm(),
         "refused": next((f for f in forms.values() if f.errors), None),
         "flexibility": (FLEXIBILITY_FIRST_DAY, FLEXIBILITY_LAST_DAY),
+        "flexibility_notice": flexibility_notice(services.clinic_today(encounter))
+        if role_can(actor.role, Action.TELEHEALTH_RECORD)
+        else None,
     }
     return render(request, "telehealth/encounter.html", context, status=status)
 
