@@ -91,6 +91,8 @@ API_BODY = {
     # a questionnaire schedule (its scale is the instrument above)
     "every_days": 14,
     "first_due_on": "2030-01-07",
+    # a message thread a clinician starts with a patient (its text is the note's above)
+    "subject": "x",
 }
 # Where two resources name the same field differently (an appointment's kind is a visit,
 # a counselling session's is its purpose), the route's own values.

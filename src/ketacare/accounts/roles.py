@@ -79,6 +79,7 @@ class Action(models.TextChoices):
     MESSAGE_SEND = "message.send", "Write in a message thread"
     MESSAGE_START = "message.start", "Start a message thread with the care team"
     MESSAGE_CLOSE = "message.close", "Close a message thread"
+    MESSAGE_TO_PATIENT = "message.to_patient", "Start a message thread with a patient"
 
 
 # Witnesses of a consent are the clinical staff who can answer the patient's questions about
@@ -93,8 +94,14 @@ _REMS = (Action.REMS_VIEW, Action.REMS_RECORD)
 # side effect, a question about a dose). Front desk and the admin role do not read them: a
 # patient writes about their health there, and those roles keep to demographics and booking
 # (minimum necessary, HIPAA 164.502(b)); a scheduling question is answered by a clinician or
-# passed to front desk by phone.
-_MESSAGES = (Action.MESSAGE_VIEW, Action.MESSAGE_SEND, Action.MESSAGE_CLOSE)
+# passed to front desk by phone. The same clinicians may write to a patient first (a
+# reminder, a follow-up), since they read the answer.
+_MESSAGES = (
+    Action.MESSAGE_VIEW,
+    Action.MESSAGE_SEND,
+    Action.MESSAGE_CLOSE,
+    Action.MESSAGE_TO_PATIENT,
+)
 
 # The care team sees clinical scores and answers for safety alerts; front desk and the
 # admin role keep to demographics (minimum necessary, HIPAA 164.502(b)).

@@ -103,6 +103,15 @@ def start_message_thread(request: HttpRequest, payload: ThreadIn) -> Any:
     return Status(201, _detail(*services.read_thread(actor, thread.public_id)))
 
 
+@router.post("/patients/{patient_id}/message-threads", response={201: ThreadDetailOut, **ERRORS})
+def write_to_patient(request: HttpRequest, patient_id: UUID, payload: ThreadIn) -> Any:
+    """A clinician starts a thread with a patient of their clinic (the patient replies in
+    the portal)."""
+    actor = actor_from_request(request)
+    thread = services.write_to_patient(actor, patient_id, payload.subject, payload.entry())
+    return Status(201, _detail(*services.read_thread(actor, thread.public_id)))
+
+
 @router.get("/message-threads/unread", response={200: UnreadOut, **ERRORS})
 def count_unread_messages(request: HttpRequest) -> Any:
     return {"unread": services.unread_count(actor_from_request(request))}

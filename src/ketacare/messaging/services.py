@@ -1,6 +1,7 @@
-"""Messaging use cases: a patient starts a thread with the care team, both sides reply, the
-care team closes it; who has read what (unread counts). Pages and API share these; each
-reads through the gate and writes its audit entries in one transaction.
+"""Messaging use cases: a patient starts a thread with the care team (or a clinician with
+the patient), both sides reply, the care team closes it; who has read what (unread counts).
+Pages and API share these; each reads through the gate and writes its audit entries in one
+transaction.
 """
 
 from __future__ import annotations
@@ -68,7 +69,32 @@ def start_thread(actor: Actor, subject: str, first: NewMessage) -> MessageThread
     """A patient writes to their care team: a new open thread with its first message."""
     written: list[str] = []
     with _discarding_on_failure(written):
-        return _start_thread(actor, subject, first, written)
+        return _start_thread(actor, None, subject, first, written)
+
+
+def write_to_patient(
+    actor: Actor, patient_id: Any, subject: str, first: NewMessage
+) -> MessageThread:
+    """A clinician writes to a patient of their clinic first (a reminder, a follow-up): the
+    patient sees it in the portal as unread and may reply, as in a thread they started."""
+    written: list[str] = []
+    with _discarding_on_failure(written):
+        return _start_thread(actor, patient_id, subject, first, written)
+
+
+def patient_to_write_to(actor: Actor, patient_id: Any) -> Patient:
+    """The patient a clinician may write to, read through the gate: 404 outside the clinic,
+    403 for a role that does not read messages (front desk, the admin)."""
+    return get_for(actor, Patient, patient_id, Action.MESSAGE_TO_PATIENT)
+
+
+def _recipient_can_read(patient: Patient) -> None:
+    """A message the patient could never open would look sent to the team and help nobody."""
+    if patient.user_id is None:
+        raise ValidationError({"patient": (
+            f"{patient.full_name} has no portal login yet, so could not read a message. "
+            "Give them a portal login from the chart first, or call them."
+        )})  # fmt: skip
 
 
 def reply(actor: Actor, thread_id: Any, new: NewMessage) -> Message:
@@ -90,21 +116,28 @@ def _discarding_on_failure(written: list[str]) -> Iterator[None]:
 
 @transaction.atomic
 def _start_thread(
-    actor: Actor, subject: str, first: NewMessage, written: list[str]
+    actor: Actor, patient_id: Any, subject: str, first: NewMessage, written: list[str]
 ) -> MessageThread:
-    require(actor, Action.MESSAGE_START)
-    if (earlier := _sent_before(actor, first)) is not None:
+    """From the patient (`patient_id` None: their own record) or to the patient named."""
+    if patient_id is None:
+        require(actor, Action.MESSAGE_START)
+        patient = own_record(actor)
+    else:
+        patient = patient_to_write_to(actor, patient_id)
+    if (earlier := _sent_before(actor, first)) is not None and earlier.patient_id == patient.pk:
         return earlier.thread
     subject = _clean_text(subject, "subject", MAX_SUBJECT)
     text = _clean_text(first.text, "text", MAX_TEXT)
     checked = attachments.check(first.attachment) if first.attachment else None
-    patient = own_record(actor)
+    _recipient_can_read(patient)
     thread = MessageThread.objects.create(
         clinic=patient.clinic, patient=patient, subject=subject, started_by=actor.user
     )
     record(actor, "create", MessageThread.audit_type, thread.public_id,
-           patient_id=patient.public_id, detail={"subject_chars": len(subject)})  # fmt: skip
-    _add(actor, thread, text, checked, written, first.submission_key)
+           patient_id=patient.public_id, detail={"subject_chars": len(subject),
+                                                 "from_patient": patient_id is None})  # fmt: skip
+    key = first.submission_key if earlier is None else ""  # another patient's form's key
+    _add(actor, thread, text, checked, written, key)
     return thread
 
 
@@ -179,6 +212,13 @@ def read_thread(actor: Actor, thread_id: Any) -> tuple[MessageThread, list[Messa
     )
     _mark_read(actor, thread, timezone.now())
     return thread, messages
+
+
+def threads_of(actor: Actor, patient: Patient, *, limit: int = 5) -> list[MessageThread]:
+    """A patient's latest threads on their chart (the chart's read of the patient is the
+    audited one), each with this user's `unread` count; none for a role that may not read."""
+    rows = MessageThread.objects.for_actor(actor, Action.MESSAGE_VIEW).filter(patient=patient)
+    return list(rows.annotate(unread=_unread(actor))[:limit])
 
 
 def _mark_read(actor: Actor, thread: MessageThread, up_to: datetime) -> None:

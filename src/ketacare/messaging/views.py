@@ -1,6 +1,7 @@
 """Message pages: the list (a patient's own threads, or the care team's inbox), a new thread
-(patients), a thread with its reply form, closing, and an attachment's download. Thin:
-parse, call a service, render."""
+(a patient to the care team, or a clinician to a patient from the chart), a thread with its
+reply form, closing, and an attachment's download. Thin: parse, call a service, render.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +55,25 @@ def new_thread(request: HttpRequest) -> HttpResponse:
         return redirect("message-thread", thread_id=created[0].public_id)
     status = 422 if request.method == "POST" else 200
     return render(request, "messaging/new.html", {"form": form}, status=status)
+
+
+@login_required
+def new_thread_to_patient(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = actor_from_request(request)
+    patient = services.patient_to_write_to(actor, public_id)
+    form = NewThreadForm(request.POST or None, request.FILES or None)
+    created = []
+    if request.method == "POST" and run_on_form(
+        form,
+        lambda: created.append(
+            services.write_to_patient(actor, public_id, form.cleaned_data["subject"], form.entry())
+        ),
+    ):
+        messages.success(request, f"Sent to {patient.full_name}.")
+        return redirect("message-thread", thread_id=created[0].public_id)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "patient": patient}
+    return render(request, "messaging/new.html", context, status=status)
 
 
 @never_cache

@@ -26,6 +26,7 @@ from ketacare.measures.services import (
     own_open_suicidality_alert,
     patients_with_open_alerts,
 )
+from ketacare.messaging.services import threads_of
 from ketacare.patients import icd10, search, services
 from ketacare.patients.forms import PatientForm
 from ketacare.patients.gate import get_for
@@ -190,6 +191,8 @@ def patient_chart(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_see_at_home": role_can(actor.role, Action.AT_HOME_VIEW),
         "at_home_sessions": recent_for_chart(actor, patient),
         "runs_at_home": role_can(actor.role, Action.AT_HOME_RUN) and at_home_plan(patient),
+        "can_write_to_patient": role_can(actor.role, Action.MESSAGE_TO_PATIENT),
+        "message_threads": threads_of(actor, patient),
         "video_visits": [
             {"appointment": a, "link": meeting_link(a)}
             for a in upcoming_video_visits(actor, patient)
