@@ -179,7 +179,8 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit(world, client_as, 
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 1_100_000)
     response = _start(client_as(world.users_a["patient"]), file=big)
     assert response.status_code == 422
-    assert "the limit is 1.0 MB" in response.content.decode()
+    page = response.content.decode()  # in bytes: "1.0 MB; the limit is 1.0 MB" says nothing
+    assert "The file is 1,100,005 bytes; the limit is 1,048,576 bytes (1.0 MB)" in page
     assert not MessageThread.objects.exists()
 
 

@@ -33,13 +33,20 @@ class Conflict(Schema):
     detail: list[ErrorItem] | str
 
 
+class TooLarge(Schema):
+    """Over the body limit: a message, or on a route whose body carries a file (a message's
+    attachment), field errors naming that field."""
+
+    detail: list[ErrorItem] | str
+
+
 ERRORS: dict[int, type[Schema]] = {
     400: Message,
     401: Message,
     403: Message,
     404: Message,
     409: Conflict,
-    413: Message,
+    413: TooLarge,
     415: Message,
     422: FieldErrors,
     503: Message,

@@ -22,8 +22,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from ketacare.api.auth import caller
-from ketacare.api.middleware import WRITES, has_handler, is_api
+from ketacare.api.middleware import WRITES, has_handler
 from ketacare.api.models import IdempotentRequest
+from ketacare.api.routes import is_api
 
 HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(days=1)

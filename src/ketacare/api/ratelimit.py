@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 
 from ketacare.accounts.current import client_ip
 from ketacare.api.auth import bearer_token
-from ketacare.api.middleware import is_api
+from ketacare.api.routes import is_api
 
 WINDOW_SECONDS = 60
 NOT_COUNTED = ("/static/", "/healthz")

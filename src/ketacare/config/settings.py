@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ketacare.api.ratelimit.RateLimitMiddleware",
+    # After login and the rate limit: a few API writes read a larger body (api.large_bodies).
+    "ketacare.api.large_bodies.LargeBodyMiddleware",
     "ketacare.accounts.middleware.SessionLifetimeMiddleware",
     "ketacare.accounts.middleware.StaffTOTPMiddleware",
     "ketacare.web.middleware.ClinicTimeZoneMiddleware",  # after login and second factor

@@ -1,11 +1,14 @@
 """Message endpoints over the same services and gate as the pages. An attachment travels
-inside the JSON as base64 (the API takes JSON only), so it is bounded by the body limit
-(DATA_UPLOAD_MAX_MEMORY_SIZE, 413) as well as by MESSAGE_ATTACHMENT_MAX_BYTES (422)."""
+inside the JSON as base64 (the API takes JSON only), a third larger than the file, so the
+endpoints that take one accept a body that fits the largest file allowed
+(MESSAGE_ATTACHMENT_MAX_BYTES) and no more (api.large_bodies: 413 naming `attachment`); a
+file over the limit inside such a body is a 422 naming it, as on the page."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import math
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,11 +21,33 @@ from ninja.responses import Status
 
 from ketacare.accounts.current import actor_from_request
 from ketacare.api.errors import ERRORS
+from ketacare.api.large_bodies import takes_body_up_to
 from ketacare.api.paging import Page, PageQuery, page
-from ketacare.messaging import services
+from ketacare.messaging import attachments, services
 from ketacare.messaging.views import attachment_response
 
 router = Router()
+
+# Room in the body beside the file: the text, subject and file name at their longest even
+# with every character sent as a JSON escape (12 bytes for a surrogate pair): 63,840 bytes.
+JSON_ROOM = 64 * 1024
+
+
+def _body_with_attachment() -> int:
+    return 4 * math.ceil(attachments.max_bytes() / 3) + JSON_ROOM  # base64: 4 bytes per 3
+
+
+def _attachment_limit() -> str:
+    limit = attachments.max_bytes()
+    return (
+        f"an attachment of at most {limit} bytes ({limit / 1_048_576:.1f} MB; "
+        f"{4 * math.ceil(limit / 3)} as base64) with its message"
+    )
+
+
+with_attachment = takes_body_up_to(
+    _body_with_attachment, field=attachments.FIELD, what=_attachment_limit
+)
 
 
 class AttachmentIn(Schema):
@@ -97,6 +122,7 @@ def list_message_threads(request: HttpRequest, paging: Query[PageQuery]) -> Any:
 
 
 @router.post("/message-threads", response={201: ThreadDetailOut, **ERRORS})
+@with_attachment
 def start_message_thread(request: HttpRequest, payload: ThreadIn) -> Any:
     actor = actor_from_request(request)
     thread = services.start_thread(actor, payload.subject, payload.entry())
@@ -104,6 +130,7 @@ def start_message_thread(request: HttpRequest, payload: ThreadIn) -> Any:
 
 
 @router.post("/patients/{patient_id}/message-threads", response={201: ThreadDetailOut, **ERRORS})
+@with_attachment
 def write_to_patient(request: HttpRequest, patient_id: UUID, payload: ThreadIn) -> Any:
     """A clinician starts a thread with a patient of their clinic (the patient replies in
     the portal)."""
@@ -123,6 +150,7 @@ def read_message_thread(request: HttpRequest, thread_id: UUID) -> Any:
 
 
 @router.post("/message-threads/{thread_id}/messages", response={201: MessageOut, **ERRORS})
+@with_attachment
 def reply_in_message_thread(request: HttpRequest, thread_id: UUID, payload: MessageIn) -> Any:
     actor = actor_from_request(request)
     return Status(201, services.reply(actor, thread_id, payload.entry()))

@@ -64,8 +64,11 @@ def check(upload: Upload) -> CheckedFile:
     limit = max_bytes()
     size = upload.size or 0
     if size > limit:
+        shown, allowed = _megabytes(size), _megabytes(limit)
+        if shown == allowed:  # just over: "5.0 MB; the limit is 5.0 MB" would say nothing
+            shown, allowed = f"{size:,} bytes", f"{limit:,} bytes ({allowed})"
         raise ValidationError({FIELD: (
-            f"The file is {_megabytes(size)}; the limit is {_megabytes(limit)}. "
+            f"The file is {shown}; the limit is {allowed}. "
             "Send a smaller file or a photo at a lower resolution."
         )})  # fmt: skip
     if size == 0:
