@@ -37,6 +37,7 @@ from ketacare.medications.services import (
     add_allergy,
     add_medication,
 )
+from ketacare.messaging.demo_data import load_messages
 from ketacare.patients.models import Patient, Sex
 from ketacare.patients.registration_checks import WARNING_KEYS
 from ketacare.patients.services import create_patient
@@ -140,6 +141,7 @@ def load_demo(patients: int = 40, seed: int = 2026) -> str:
     load_signed_run_sheets(_actor(clinic, Role.NURSE))
     _link_login(clinic, "RKC-0001", DEMO_USERS[Role.PATIENT])
     _link_login(clinic, AT_HOME_MRN, AT_HOME_LOGIN)
+    load_messages(_actor(clinic, Role.NURSE), AT_HOME_MRN)  # after the login it writes to
     total = Patient.objects.filter(clinic=clinic).count()
     return (
         f"Demo clinic {clinic.name!r}: {total} patients ({created} new). "

@@ -1,6 +1,7 @@
 """The patient's side on a phone (390x844): a questionnaire by its one-time link, a PHQ-9
 item 9 answer that shows crisis resources at once while the clinic's Today page shows the
-alert, and a message to the care team with an attachment (a refused one first), answered."""
+alert, a message to the care team with an attachment (a refused one first), answered, and a
+message the nurse starts from the chart, which the patient answers."""
 
 from __future__ import annotations
 
@@ -162,6 +163,59 @@ def test_a_message_with_an_attachment_is_answered_by_the_care_team(
     expect(page.get_by_test_id("messages")).to_contain_text("call if it spreads")
     _fits(page)
     page.screenshot(path=str(shots / "portal-messages-phone.png"), full_page=True)
+
+
+def test_the_nurse_writes_to_the_patient_from_the_chart_and_the_patient_replies(
+    page: Page, browser: Browser, live_server, clinic, shots
+):
+    """Both on a phone: the nurse starts a thread from the chart (a missing subject first,
+    the text kept), the patient finds it marked new in the portal and replies."""
+    _, users, patient = clinic
+    staff = browser.new_context(viewport=PHONE)
+    nurse = staff.new_page()
+    log_in(nurse, live_server.url, users["nurse"].email, PASSWORD)
+    nurse.goto(f"{live_server.url}/patients/{patient.public_id}/")
+    nurse.get_by_test_id("chart-messages").get_by_role("link", name="Message the patient").click()
+    expect(nurse.get_by_role("heading", name=f"Message {patient.full_name}")).to_be_visible()
+    reminder = "Your integration session is on Thursday at 4 pm. Bring your journal."
+    nurse.get_by_label("Your message").fill(reminder)
+    nurse.get_by_role("button", name="Send").click()
+    expect(nurse.locator('[data-field="subject"]')).to_be_visible()
+    expect(nurse.get_by_label("Your message")).to_have_value(reminder)
+    _fits(nurse)
+    nurse.screenshot(path=str(shots / "message-to-patient-phone.png"), full_page=True)
+    nurse.get_by_label("Subject").fill("Integration session on Thursday")
+    nurse.get_by_role("button", name="Send").click()
+    expect(nurse.locator(".messages")).to_contain_text(f"Sent to {patient.full_name}")
+    expect(nurse.get_by_test_id("thread-subject")).to_have_text("Integration session on Thursday")
+    _fits(nurse)
+
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, users["patient"].email, PASSWORD)
+    expect(page.get_by_test_id("portal-unread")).to_have_text("1 new message")
+    page.get_by_role("link", name="Integration session on Thursday").click()
+    expect(page.get_by_test_id("messages")).to_contain_text("Bring your journal.")
+    page.get_by_label("Your message").fill("Thank you, I will be there.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("message")).to_have_count(2)
+    expect(page.get_by_test_id("messages")).to_contain_text("I will be there.")
+    _fits(page)
+    page.screenshot(path=str(shots / "message-from-team-phone.png"), full_page=True)
+
+    nurse.goto(f"{live_server.url}/messages/")
+    expect(nurse.get_by_test_id("thread-unread")).to_have_text("1 new")
+    staff.close()
+
+
+def test_the_message_the_patient_page_on_a_desktop(page: Page, live_server, clinic, shots):
+    _, users, patient = clinic
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server.url, users["nurse"].email, PASSWORD)
+    page.goto(f"{live_server.url}/patients/{patient.public_id}/")
+    expect(page.get_by_test_id("chart-messages")).to_contain_text("No messages yet.")
+    page.get_by_role("link", name="Message the patient").click()
+    expect(page.get_by_label("Subject")).to_be_visible()
+    page.screenshot(path=str(shots / "message-to-patient-desktop.png"), full_page=True)
 
 
 def test_the_portal_home_fits_a_phone_with_plan_scores_and_whats_next(
