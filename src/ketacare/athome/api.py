@@ -156,20 +156,20 @@ def read_at_home_session(request: HttpRequest, athome_id: UUID) -> Any:
 @router.post("/at-home/sessions/{athome_id}/checklist", response={200: SessionOut, **ERRORS})
 def at_home_checklist(request: HttpRequest, athome_id: UUID, payload: ChecklistIn) -> Any:
     given = steps.Checklist(**payload.model_dump())
-    return _out(steps.save_checklist(actor_from_request(request), athome_id, given, _key(request)))
+    return _out(steps.save_checklist(actor_from_request(request), athome_id, _key(request), given))
 
 
 @router.post("/at-home/sessions/{athome_id}/reading", response={200: SessionOut, **ERRORS})
 def at_home_reading(request: HttpRequest, athome_id: UUID, payload: ReadingIn) -> Any:
     given = steps.Reading(**payload.model_dump())
-    return _out(steps.take_reading(actor_from_request(request), athome_id, given, _key(request)))
+    return _out(steps.take_reading(actor_from_request(request), athome_id, _key(request), given))
 
 
 @router.post("/at-home/sessions/{athome_id}/mood", response={200: SessionOut, **ERRORS})
 def at_home_mood(request: HttpRequest, athome_id: UUID, payload: MoodIn) -> Any:
     actor = actor_from_request(request)
-    return _out(steps.check_mood(actor, athome_id, payload.mood, payload.self_harm_thoughts,
-                                 _key(request)))  # fmt: skip
+    return _out(steps.check_mood(actor, athome_id, _key(request), payload.mood,
+                                 payload.self_harm_thoughts))  # fmt: skip
 
 
 @router.post("/at-home/sessions/{athome_id}/taken", response={200: SessionOut, **ERRORS})
@@ -185,7 +185,7 @@ def at_home_not_dosed(request: HttpRequest, athome_id: UUID) -> Any:
 @router.post("/at-home/sessions/{athome_id}/check-ins", response={200: SessionOut, **ERRORS})
 def at_home_check_in(request: HttpRequest, athome_id: UUID, payload: CheckInIn) -> Any:
     given = steps.CheckInEntry(**payload.model_dump())
-    return _out(steps.check_in(actor_from_request(request), athome_id, given, _key(request)))
+    return _out(steps.check_in(actor_from_request(request), athome_id, _key(request), given))
 
 
 @router.post("/at-home/sessions/{athome_id}/finish", response={200: SessionOut, **ERRORS})
@@ -198,7 +198,7 @@ def at_home_after(request: HttpRequest, athome_id: UUID, payload: AfterIn) -> An
     given = steps.AfterEntry(tuple(payload.side_effects), payload.adverse_event,
                              tuple(payload.cadss6), payload.feeling,
                              payload.note_for_therapist)  # fmt: skip
-    return _out(steps.save_after(actor_from_request(request), athome_id, given, _key(request)))
+    return _out(steps.save_after(actor_from_request(request), athome_id, _key(request), given))
 
 
 @router.post("/at-home/sessions/{athome_id}/review", response={200: SessionOut, **ERRORS})

@@ -1,6 +1,7 @@
 """The patient's steps of an at-home session, each one write in one transaction with its
 audit entry, on the session row locked. Every write carries an idempotency key: a retried
-form (a reload, a dropped connection) with a key already applied changes nothing.
+form (a reload, a dropped connection) with a key already applied changes nothing. The
+`step` decorator does that preamble (gate, lock, key, stage) for each of them.
 
 Before: the checklist, a BP and pulse judged by the clinical core (measure again / go /
 contact us / do not dose), a mood check (PHQ-9 item 9 asked alone, Q3), then the dose.
@@ -10,8 +11,9 @@ dissociation (CADSS-6, Q9), how the patient feels, a note for the therapist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +35,7 @@ from ketacare.measures.services import SUICIDALITY
 from ketacare.patients.gate import get_for
 from ketacare.treatment.models import SessionState
 
+P = ParamSpec("P")
 KEYS_KEPT = 50
 SIDE_EFFECTS = ("nausea", "vomiting", "headache", "dizziness", "anxiety", "confusion",
                 "blurred vision", "feeling very sleepy")  # fmt: skip
@@ -73,8 +76,32 @@ class AfterEntry:
     note_for_therapist: str = ""
 
 
-def _session(actor: Actor, session_id: Any) -> AtHomeSession:
-    return get_for(actor, AtHomeSession, session_id, Action.AT_HOME_RUN, lock=True)
+Body = Callable[Concatenate[Actor, AtHomeSession, P], None]
+Step = Callable[Concatenate[Actor, Any, str, P], AtHomeSession]
+
+
+def step(*stages: str) -> Callable[[Body[P]], Step[P]]:
+    """What every step does first, in its one transaction: read the session through the gate
+    and lock it, answer a key already applied with the session as it stands (a retry changes
+    nothing), refuse a session at another stage. The body then writes and audits."""
+
+    def wrap(body: Body[P]) -> Step[P]:
+        @transaction.atomic
+        def run(
+            actor: Actor, session_id: Any, key: str, /, *args: P.args, **kwargs: P.kwargs
+        ) -> AtHomeSession:
+            session = get_for(actor, AtHomeSession, session_id, Action.AT_HOME_RUN, lock=True)
+            if _applied(session, key):
+                return session
+            _expect(session, *stages)
+            body(actor, session, *args, **kwargs)
+            return session
+
+        # Its name and docstring, not functools.wraps: the callers' signature is run's.
+        run.__name__, run.__qualname__, run.__doc__ = body.__name__, body.__qualname__, body.__doc__
+        return run
+
+    return wrap
 
 
 def _applied(session: AtHomeSession, key: str) -> bool:
@@ -111,12 +138,8 @@ def _audit(actor: Actor, session: AtHomeSession, step: str, **detail: Any) -> No
 # --- before -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_checklist(actor: Actor, session_id: Any, given: Checklist, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.BEFORE)
+@step(Stage.BEFORE)
+def save_checklist(actor: Actor, session: AtHomeSession, given: Checklist) -> None:
     missing = {
         "fasting": f"Do not eat for {at_home.FASTING_HOURS} hours before your dose (H10).",
         "sitter_present": "A sitter must be with you for the whole session (H1, H9).",
@@ -134,7 +157,6 @@ def save_checklist(actor: Actor, session_id: Any, given: Checklist, key: str) ->
     }  # fmt: skip
     session.save(update_fields=["checklist", "write_keys"])
     _audit(actor, session, "checklist")
-    return session
 
 
 def _vitals(given: Reading) -> VitalSigns:
@@ -145,12 +167,8 @@ def _vitals(given: Reading) -> VitalSigns:
     )  # fmt: skip
 
 
-@transaction.atomic
-def take_reading(actor: Actor, session_id: Any, given: Reading, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.BEFORE)
+@step(Stage.BEFORE)
+def take_reading(actor: Actor, session: AtHomeSession, given: Reading) -> None:
     if not session.checklist:
         raise ValidationError({"stage": "Go through the checklist first."})
     vitals = _vitals(given)
@@ -169,19 +187,12 @@ def take_reading(actor: Actor, session_id: Any, given: Reading, key: str) -> AtH
     session.save(update_fields=["decision", "decision_reasons", "bp_out_of_range", "write_keys"])
     _audit(actor, session, "reading", bp=str(vitals.blood_pressure),
            heart_rate=given.heart_rate_bpm, decision=judged.decision)  # fmt: skip
-    return session
 
 
-@transaction.atomic
-def check_mood(
-    actor: Actor, session_id: Any, mood: int, self_harm_thoughts: int, key: str
-) -> AtHomeSession:
+@step(Stage.BEFORE)
+def check_mood(actor: Actor, session: AtHomeSession, mood: int, self_harm_thoughts: int) -> None:
     """Item 9 above 0 raises a suicidality alert for the care team at once (DESIGN.md) and
     ends the session undosed: the patient sees the crisis resources."""
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.BEFORE)
     if session.decision != at_home.HomeDecision.GO:
         raise ValidationError({"stage": "Take your blood pressure first."})
     if not 0 <= mood <= 10:
@@ -201,7 +212,6 @@ def check_mood(
         session.stage = Stage.NOT_DOSED
     session.save(update_fields=["mood", "stage", "write_keys"])
     _audit(actor, session, "mood", mood=mood, self_harm_thoughts=self_harm_thoughts)
-    return session
 
 
 def _tell_on_call(alert: SafetyAlert) -> None:
@@ -210,12 +220,8 @@ def _tell_on_call(alert: SafetyAlert) -> None:
     transaction.on_commit(lambda: notify_on_call.enqueue(alert.pk))
 
 
-@transaction.atomic
-def take_dose(actor: Actor, session_id: Any, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.BEFORE)
+@step(Stage.BEFORE)
+def take_dose(actor: Actor, session: AtHomeSession) -> None:
     if session.decision != at_home.HomeDecision.GO or not session.mood:
         raise ValidationError({"stage": "Finish the checks before your dose."})
     now = timezone.now()
@@ -229,31 +235,21 @@ def take_dose(actor: Actor, session_id: Any, key: str) -> AtHomeSession:
         planned.save(update_fields=["status", "status_note"])
     _audit(actor, session, "dose taken", dose_mg=session.planned_dose_mg)
     watch_from(session)
-    return session
 
 
-@transaction.atomic
-def stop_before_dose(actor: Actor, session_id: Any, key: str) -> AtHomeSession:
+@step(Stage.BEFORE)
+def stop_before_dose(actor: Actor, session: AtHomeSession) -> None:
     """The patient ends the session without a dose (a reading said not today)."""
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.BEFORE)
     session.stage = Stage.NOT_DOSED
     session.save(update_fields=["stage", "write_keys"])
     _audit(actor, session, "not dosed")
-    return session
 
 
 # --- during -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def check_in(actor: Actor, session_id: Any, given: CheckInEntry, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.DURING)
+@step(Stage.DURING)
+def check_in(actor: Actor, session: AtHomeSession, given: CheckInEntry) -> None:
     name = _text("sitter_name", given.sitter_name, required=True, limit=100)
     note = _text("note", given.note, required=not given.all_well, limit=500)
     CheckIn.objects.create(clinic_id=session.clinic_id, session=session,
@@ -263,15 +259,10 @@ def check_in(actor: Actor, session_id: Any, given: CheckInEntry, key: str) -> At
     session.save(update_fields=["adverse_event_reported", "write_keys"])
     _audit(actor, session, "check-in", all_well=given.all_well)
     watch_from(session)
-    return session
 
 
-@transaction.atomic
-def finish(actor: Actor, session_id: Any, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.DURING)
+@step(Stage.DURING)
+def finish(actor: Actor, session: AtHomeSession) -> None:
     assert session.dosed_at is not None and session.watch_minutes is not None
     until = at_home.watched_until(session.dosed_at, session.watch_minutes)
     if timezone.now() < until:
@@ -280,18 +271,13 @@ def finish(actor: Actor, session_id: Any, key: str) -> AtHomeSession:
     session.stage = Stage.AFTER
     session.save(update_fields=["stage", "write_keys"])
     _audit(actor, session, "sitter's time over")
-    return session
 
 
 # --- after --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_after(actor: Actor, session_id: Any, given: AfterEntry, key: str) -> AtHomeSession:
-    session = _session(actor, session_id)
-    if _applied(session, key):
-        return session
-    _expect(session, Stage.AFTER)
+@step(Stage.AFTER)
+def save_after(actor: Actor, session: AtHomeSession, given: AfterEntry) -> None:
     unknown = [s for s in given.side_effects if s not in SIDE_EFFECTS]
     if unknown:
         raise ValidationError({"side_effects": f"Unknown side effect: {unknown[0][:40]}."})
@@ -312,4 +298,3 @@ def save_after(actor: Actor, session_id: Any, given: AfterEntry, key: str) -> At
     session.save()
     _audit(actor, session, "after", cadss6=total, feeling=given.feeling,
            adverse_event=bool(adverse), side_effects=session.side_effects)  # fmt: skip
-    return session

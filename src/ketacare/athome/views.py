@@ -107,16 +107,16 @@ def _step_use_case(actor: Actor, athome_id: UUID, step: str, form: Any) -> Any:
     def run() -> Any:
         key = form.write_key()
         if step == "checklist":
-            return steps.save_checklist(actor, athome_id, form.entry(), key)
+            return steps.save_checklist(actor, athome_id, key, form.entry())
         if step == "reading":
-            return steps.take_reading(actor, athome_id, form.entry(), key)
+            return steps.take_reading(actor, athome_id, key, form.entry())
         if step == "mood":
             d = form.cleaned_data
-            return steps.check_mood(actor, athome_id, d["mood"], d["self_harm_thoughts"], key)
+            return steps.check_mood(actor, athome_id, key, d["mood"], d["self_harm_thoughts"])
         if step == "check-in":
-            return steps.check_in(actor, athome_id, form.entry(), key)
+            return steps.check_in(actor, athome_id, key, form.entry())
         if step == "after":
-            return steps.save_after(actor, athome_id, form.entry(), key)
+            return steps.save_after(actor, athome_id, key, form.entry())
         buttons = {"dose": steps.take_dose, "stop": steps.stop_before_dose,
                    "finish": steps.finish}  # fmt: skip
         return buttons[step](actor, athome_id, key)
