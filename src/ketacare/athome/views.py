@@ -178,11 +178,13 @@ def patient_sessions(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if shipped:
             return redirect("athome-patient", public_id=public_id)
     rows, total = reads.sessions_page(actor, public_id)
+    plan = start.at_home_plan(patient)
     context = {
         "patient": patient,
         "sessions": rows,
         "total": total,
-        "supply": shipments.supply_of(patient),
+        "supply": shipments.count_of(plan) if plan else None,
+        "earlier": shipments.earlier_counts(plan) if plan else [],
         "shipments": shipments.shipments_of(actor, patient),
         "form": form,
         "can_ship": role_can(actor.role, Action.CONTROLLED_RECORD),

@@ -229,9 +229,10 @@ def administer(actor: Actor, session_id: Any, out: Withdrawal) -> Entry:
     return _post(actor, stock, EntryKind.ADMINISTRATION, -amount, session=session)
 
 
-def ship(actor: Actor, lot_id: Any, tablets: Any, patient: Any) -> Entry:
+def ship(actor: Actor, lot_id: Any, tablets: Any, patient: Any, *, plan_version: int) -> Entry:
     """Tablets leaving stock for one patient's at-home plan (the caller's transaction and its
-    gate read of the patient): the same never-negative balance as every withdrawal."""
+    gate read of the patient): the same never-negative balance as every withdrawal. The
+    entry names the plan version the tablets are counted against."""
     stock = lot_for(actor, lot_id, Action.CONTROLLED_RECORD)
     if stock.product != Product.KETAMINE_TABLET:
         raise ValidationError({"lot_id": "Choose a lot of ketamine tablets."})
@@ -239,7 +240,8 @@ def ship(actor: Actor, lot_id: Any, tablets: Any, patient: Any) -> Entry:
         raise ValidationError({"lot_id": f"{stock} expired on {stock.expires_on}: do not use it."})
     amount = _amount(stock.unit, tablets, "tablets")
     return _post(actor, stock, EntryKind.SHIPMENT, -amount, patient_id=str(patient.public_id),
-                 party=f"patient {patient.mrn}", reason="at-home plan")  # fmt: skip
+                 party=f"patient {patient.mrn}",
+                 reason=f"at-home plan version {plan_version}")  # fmt: skip
 
 
 @transaction.atomic
