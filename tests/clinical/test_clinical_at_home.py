@@ -101,6 +101,19 @@ def test_a_check_in_is_missed_one_interval_after_the_last_plus_the_clinics_grace
     assert at_home.check_in_deadline(dosed, None, graced) == dosed + timedelta(minutes=20)
 
 
+def test_an_unfinished_session_closes_one_interval_after_the_sitters_time_or_at_day_end():
+    dosed = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    midnight = datetime(2026, 3, 3, 5, 0, tzinfo=UTC)  # the clinic's, in New York
+    default = MonitoringSettings()
+    closes = at_home.closes_at(dosed, 180, midnight, default)
+    assert closes == dosed + timedelta(minutes=180 + 15)  # H1: 3 h, then one 15-min interval
+    graced = MonitoringSettings(at_home_check_in_grace_minutes=5, loosening_reason="phone")
+    assert at_home.closes_at(dosed, 90, midnight, graced) == dosed + timedelta(minutes=110)
+    tighter = MonitoringSettings(at_home_sitter_check_every_minutes=10)
+    assert at_home.closes_at(dosed, 90, midnight, tighter) == dosed + timedelta(minutes=100)
+    assert at_home.closes_at(None, 0, midnight, default) == midnight  # never dosed
+
+
 def test_cadss6_is_six_items_each_0_to_4():
     assert score_cadss6([0, 1, 2, 3, 4, 0]) == 10
     with pytest.raises(InvalidClinicalInput.__mro__[1]):

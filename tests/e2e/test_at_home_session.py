@@ -135,3 +135,66 @@ def test_a_patient_runs_an_at_home_session_on_a_phone(
     expect(page.get_by_test_id("athome-done")).to_be_visible()
     session.refresh_from_db()
     assert session.cadss6_total == 6 and session.missed_check_in and session.bp_out_of_range
+
+
+def test_a_session_left_open_is_closed_by_the_worker_and_the_patient_still_answers_after(
+    page: Page, live_server, at_home_world, browser, shots
+):  # type: ignore[no-untyped-def]
+    """The patient takes the dose and never ends the session in the app: once the sitter's
+    3 h and one more check-in interval have passed (H1), the worker closes it; the portal
+    offers the after-step questions and Today shows it flagged "not finished"."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from ketacare.athome.models import AtHomeSession
+    from tests.tasks import run_background_tasks
+
+    users, patient = at_home_world
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, users["patient"].email, PASSWORD)
+    page.get_by_role("link", name="Today's at-home session").click()
+    page.get_by_test_id("athome-begin").click()
+    for label in ("I have not eaten", "My sitter is here", "I will not drive", "I have held"):
+        page.get_by_label(label).check()
+    page.get_by_label("Sitter's name").fill("Sam Sitter")
+    page.get_by_label("Sitter's phone").fill("(555) 010-4000")
+    page.get_by_role("button", name="Next").click()
+    _reading(page, "126", "80", "72")
+    page.get_by_label("How is your mood right now?").fill("6")
+    page.get_by_label("Not at all").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_test_id("athome-dose").click()
+    expect(page.get_by_test_id("athome-during")).to_be_visible()
+
+    session = AtHomeSession.objects.get(patient=patient)
+    AtHomeSession.objects.filter(pk=session.pk).update(
+        dosed_at=timezone.now() - timedelta(minutes=180 + 15 + 1)
+    )
+    DBTaskResult.objects.update(run_after=timezone.now())
+    assert run_background_tasks() >= 1
+
+    page.goto(f"{live_server.url}/portal/")
+    closed = page.get_by_test_id("athome-closed")
+    expect(closed).to_contain_text("Your dose counts as taken")
+    _fits(page)
+    page.screenshot(path=str(shots / "athome-closed-portal-phone.png"), full_page=True)
+    page.get_by_test_id("athome-closed-answer").click()
+    expect(page.get_by_test_id("athome-closed-after")).to_be_visible()
+    for number in (1, 2, 6, 7, 15, 22):
+        page.locator(f"#id_cadss_{number}").fill("0")
+    page.get_by_label("The same", exact=True).check()
+    _fits(page)
+    page.get_by_role("button", name="Send to my care team").click()
+    expect(page.get_by_test_id("athome-done")).to_be_visible()
+
+    clinic = browser.new_context(viewport={"width": 390, "height": 844})
+    nurse = clinic.new_page()
+    log_in(nurse, live_server.url, users["nurse"].email, PASSWORD)
+    nurse.goto(f"{live_server.url}/today/")
+    flagged = nurse.get_by_test_id("athome-flagged")
+    expect(flagged).to_contain_text("not finished")
+    flagged.get_by_role("link", name="Hana Test").click()
+    expect(nurse.get_by_test_id("athome-closed-unfinished")).to_be_visible()
+    _fits(nurse)
+    nurse.screenshot(path=str(shots / "athome-record-not-finished-phone.png"), full_page=True)
+    clinic.close()

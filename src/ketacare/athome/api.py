@@ -60,6 +60,9 @@ class SessionOut(Schema):
     cadss6_total: int | None
     feeling: str
     flags: list[str]
+    closed_unfinished_at: datetime | None = Field(
+        description="When the worker closed the session, left open past its window"
+    )
     reviewed_at: datetime | None
     readings: list[ReadingOut] = Field(alias="readings_list")
     check_ins: list[CheckInOut] = Field(alias="check_ins_list")

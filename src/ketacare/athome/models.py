@@ -3,7 +3,7 @@ a reload or a dropped connection loses nothing, and what the care team sees of i
 
 Readings, check-ins and escalations are rows never edited; the session row holds where the
 patient is in the flow and the flags the care team is shown (BP out of range, a check-in
-missed, an adverse event).
+missed, an adverse event, left unfinished).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ class Stage(models.TextChoices):
     AFTER = "after", "After"
     DONE = "done", "Completed"
     NOT_DOSED = "not_dosed", "Not dosed"
+    NOT_FINISHED = "not_finished", "Not finished"
+    """Closed by the worker: left open past its window (athome/closing.py)."""
 
 
 OPEN_STAGES = (Stage.BEFORE, Stage.DURING, Stage.AFTER)
@@ -63,6 +65,7 @@ class AtHomeSession(ClinicRecord):
     bp_out_of_range = models.BooleanField(default=False)
     missed_check_in = models.BooleanField(default=False)
     adverse_event_reported = models.BooleanField(default=False)
+    closed_unfinished_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -85,6 +88,7 @@ class AtHomeSession(ClinicRecord):
                     models.Q(bp_out_of_range=True)
                     | models.Q(missed_check_in=True)
                     | models.Q(adverse_event_reported=True)
+                    | models.Q(closed_unfinished_at__isnull=False)
                 ),
                 name="at_home_flagged_open",
             ),
@@ -108,6 +112,7 @@ class AtHomeSession(ClinicRecord):
                 (self.bp_out_of_range, "BP out of range"),
                 (self.missed_check_in, "check-in missed"),
                 (self.adverse_event_reported, "adverse event"),
+                (self.closed_unfinished_at is not None, "not finished"),
             )
             if flagged
         ]

@@ -21,7 +21,12 @@ from ketacare.clinics.monitoring_limits import monitoring_settings
 from ketacare.patients.gate import get_for, page_of
 from ketacare.patients.models import Patient
 
-FLAGGED = Q(bp_out_of_range=True) | Q(missed_check_in=True) | Q(adverse_event_reported=True)
+FLAGGED = (
+    Q(bp_out_of_range=True)
+    | Q(missed_check_in=True)
+    | Q(adverse_event_reported=True)
+    | Q(closed_unfinished_at__isnull=False)
+)
 LIMIT = 50
 
 

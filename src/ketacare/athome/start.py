@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, OutOfReach
-from ketacare.athome.models import OPEN_STAGES, AtHomeSession
+from ketacare.athome.closing import close_when_due
+from ketacare.athome.models import OPEN_STAGES, AtHomeSession, Stage
 from ketacare.audit.services import record
 from ketacare.clinical import at_home, protocols
 from ketacare.clinical.consent import topic_label
@@ -38,6 +39,8 @@ class Today:
     planned: PlannedSession | None
     refusals: tuple[str, ...]
     open_session: AtHomeSession | None
+    closed_session: AtHomeSession | None
+    """The latest session, when the worker closed it unfinished and it is not answered."""
 
     @property
     def may_start(self) -> bool:
@@ -84,6 +87,15 @@ def open_session(patient: Patient) -> AtHomeSession | None:
     return AtHomeSession.objects.filter(patient=patient, stage__in=OPEN_STAGES).first()
 
 
+def closed_session(patient: Patient) -> AtHomeSession | None:
+    """The patient's latest session if it was closed unfinished and the after-step is still
+    unanswered: the portal offers those questions (dosed) or says to contact the clinic."""
+    latest = AtHomeSession.objects.filter(patient=patient).first()
+    if latest is None or latest.stage != Stage.NOT_FINISHED or latest.finished_at is not None:
+        return None
+    return latest
+
+
 def today_for(patient: Patient) -> Today:
     plan = at_home_plan(patient)
     planned = _planned_near(plan, patient) if plan and not plan.is_draft else None
@@ -102,7 +114,8 @@ def today_for(patient: Patient) -> Today:
         last_session_on=_last_dosed_on(patient),
         today=clinic_today(patient.clinic),
     )  # fmt: skip
-    return Today(patient, plan, planned, at_home.refusals(facts), open_session(patient))
+    return Today(patient, plan, planned, at_home.refusals(facts), open_session(patient),
+                 closed_session(patient))  # fmt: skip
 
 
 @transaction.atomic
@@ -139,4 +152,5 @@ def _begin(actor: Actor) -> AtHomeSession:
     record(actor, "create", "at_home_session", session.public_id,
            patient_id=patient.public_id,
            detail={"planned_on": planned.on.isoformat(), "dose_mg": planned.dose_mg})  # fmt: skip
+    close_when_due(session)
     return session

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action
+from ketacare.athome.closing import close_when_due
 from ketacare.athome.models import AtHomeSession, CheckIn, HomeReading, Stage
 from ketacare.athome.watch import watch_from
 from ketacare.audit.services import record
@@ -235,6 +236,7 @@ def take_dose(actor: Actor, session: AtHomeSession) -> None:
         planned.save(update_fields=["status", "status_note"])
     _audit(actor, session, "dose taken", dose_mg=session.planned_dose_mg)
     watch_from(session)
+    close_when_due(session)
 
 
 @step(Stage.BEFORE)
@@ -276,8 +278,14 @@ def finish(actor: Actor, session: AtHomeSession) -> None:
 # --- after --------------------------------------------------------------------------------
 
 
-@step(Stage.AFTER)
+@step(Stage.AFTER, Stage.NOT_FINISHED)
 def save_after(actor: Actor, session: AtHomeSession, given: AfterEntry) -> None:
+    """Also for a dosed session the worker closed unfinished, answered once: it stays "not
+    finished" (and flagged), with the patient's answers."""
+    if session.stage == Stage.NOT_FINISHED and (
+        session.dosed_at is None or session.finished_at is not None
+    ):
+        raise ValidationError({"stage": "This session was closed: reload the page."})
     unknown = [s for s in given.side_effects if s not in SIDE_EFFECTS]
     if unknown:
         raise ValidationError({"side_effects": f"Unknown side effect: {unknown[0][:40]}."})
@@ -294,7 +302,9 @@ def save_after(actor: Actor, session: AtHomeSession, given: AfterEntry) -> None:
     session.cadss6_answers, session.cadss6_total = list(given.cadss6), total
     session.feeling = given.feeling
     session.note_for_therapist = _text("note_for_therapist", given.note_for_therapist)
-    session.stage, session.finished_at = Stage.DONE, timezone.now()
+    if session.stage == Stage.AFTER:
+        session.stage = Stage.DONE
+    session.finished_at = timezone.now()
     session.save()
     _audit(actor, session, "after", cadss6=total, feeling=given.feeling,
            adverse_event=bool(adverse), side_effects=session.side_effects)  # fmt: skip

@@ -53,6 +53,10 @@ def _current_step(session: AtHomeSession) -> str:
         if session.decision != at_home.HomeDecision.GO:
             return "reading"
         return "mood" if not session.mood else "dose"
+    if session.stage == Stage.NOT_FINISHED:  # closed by the worker
+        if session.finished_at is not None:
+            return "done"
+        return "after" if session.dosed_at is not None else "closed"
     return str(session.stage)
 
 

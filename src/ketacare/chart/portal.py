@@ -19,7 +19,7 @@ from django.utils import timezone
 from ketacare.accounts.actor import Actor
 from ketacare.accounts.roles import Action, ActionDenied, role_can
 from ketacare.appointments.models import Appointment, Status
-from ketacare.athome.start import at_home_plan
+from ketacare.athome.start import at_home_plan, closed_session
 from ketacare.chart.plain_plan import in_plain_words
 from ketacare.clinical import instruments, protocols
 from ketacare.consent.services import topic_rows
@@ -103,7 +103,7 @@ def _at_home(actor: Actor, patient: Patient) -> dict[str, Any] | None:
     """Only for a patient with an at-home plan: where each at-home dosing day starts."""
     if not role_can(actor.role, Action.AT_HOME_RUN) or not at_home_plan(patient):
         return None
-    return {}
+    return {"closed": closed_session(patient)}
 
 
 def _learn(actor: Actor, patient: Patient) -> dict[str, Any]:

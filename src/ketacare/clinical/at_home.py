@@ -8,7 +8,8 @@ review above 140/90 (S1 §5.6), hold above 180/100 (K18); pulse and low blood pr
 NEWS2 (N1, N2: nothing at-home-specific is sourced, clinical.md 2d). Sedating or stimulating
 medicines are held on the dosing day (H9), fasting before (H10: 6 h), no driving until the
 next day (S1 §17), a sitter present every session (H1, H9). At-home sessions are spaced at
-least 3 days apart (H2, H6).
+least 3 days apart (H2, H6). A session the patient leaves unfinished is closed one check-in
+interval after the sitter's time is over (H1), or, undosed, when its day is over.
 
 "Measure again": no plausibility range for a home reading is published, so a first reading
 in a NEWS2 band scoring 3 for systolic pressure or pulse (N1: systolic <= 90 or >= 220,
@@ -186,3 +187,19 @@ def check_in_deadline(
 def watched_until(dosed_at: datetime, minutes: int) -> datetime:
     """Check-ins are due until the sitter's time is over (H1)."""
     return dosed_at + timedelta(minutes=minutes)
+
+
+def closes_at(
+    dosed_at: datetime | None, watch_minutes: int, day_over_at: datetime,
+    settings: MonitoringSettings,
+) -> datetime:  # fmt: skip
+    """When a session the patient has not finished is closed. Dosed: once the sitter's time
+    is over and one more check-in interval (plus the clinic's grace) has passed without the
+    patient ending it, the end being confirmed like a check-in (H1). Undosed: when the day it
+    began on is over (`day_over_at`, the clinic's midnight): the checks before a dose hold for
+    that day only ("do not dose today")."""
+    if dosed_at is None:
+        return day_over_at
+    interval = settings.at_home_sitter_check_every_minutes
+    grace = settings.at_home_check_in_grace_minutes
+    return watched_until(dosed_at, watch_minutes) + timedelta(minutes=interval + grace)

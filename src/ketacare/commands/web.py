@@ -90,8 +90,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if sealed is not None:
         print(f"Audit log: the {sealed.detail['after_entries']} entries written before keying "
               f"are now sealed under audit key {sealed.key_id}.")  # fmt: skip
+    from ketacare.athome.closing import watch_open_sessions
     from ketacare.commands.outcomes import refresh_outcomes
 
+    # At-home sessions opened before the worker closed unfinished ones: each gets its task.
+    watched = watch_open_sessions()
+    if watched:
+        print(f"At-home sessions still open: {watched}, each closed by the worker when due.")
     # Plans and scores written before their stored booster/futility state (or around it).
     refreshed = refresh_outcomes(progress=sys.stderr.isatty())
     if refreshed:
