@@ -37,6 +37,31 @@ def _fits(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def _checklist(page: Page) -> None:
+    for label in ("I have not eaten", "My sitter is here", "I will not drive", "I have held"):
+        page.get_by_label(label).check()
+    page.get_by_label("Sitter's name").fill("Sam Sitter")
+    page.get_by_label("Sitter's phone").fill("(555) 010-4000")
+    page.get_by_role("button", name="Next").click()
+
+
+def _mood(page: Page) -> None:
+    page.get_by_label("How is your mood right now?").fill("6")
+    page.get_by_label("Not at all").check()
+    page.get_by_role("button", name="Next").click()
+
+
+def _nurse_sees_flagged(browser, live_server, users, flag: str):  # type: ignore[no-untyped-def]
+    """The nurse, on a phone of her own, finds the session flagged on Today."""
+    clinic = browser.new_context(viewport={"width": 390, "height": 844})
+    nurse = clinic.new_page()
+    log_in(nurse, live_server.url, users["nurse"].email, PASSWORD)
+    nurse.goto(f"{live_server.url}/today/")
+    flagged = nurse.get_by_test_id("athome-flagged")
+    expect(flagged).to_contain_text(flag)
+    return clinic, nurse, flagged
+
+
 def _reading(page: Page, top: str, bottom: str, pulse: str) -> None:
     page.get_by_label("Blood pressure, top number (mmHg)").fill(top)
     page.get_by_label("Blood pressure, bottom number (mmHg)").fill(bottom)
@@ -64,11 +89,7 @@ def test_a_patient_runs_an_at_home_session_on_a_phone(
     page.screenshot(path=str(shots / "athome-start-phone.png"), full_page=True)
     page.get_by_test_id("athome-begin").click()
 
-    for label in ("I have not eaten", "My sitter is here", "I will not drive", "I have held"):
-        page.get_by_label(label).check()
-    page.get_by_label("Sitter's name").fill("Sam Sitter")
-    page.get_by_label("Sitter's phone").fill("(555) 010-4000")
-    page.get_by_role("button", name="Next").click()
+    _checklist(page)
 
     _reading(page, "186", "96", "80")  # above the hold limit 180/100 (K18)
     refusal = page.get_by_test_id("athome-decision")
@@ -78,9 +99,7 @@ def test_a_patient_runs_an_at_home_session_on_a_phone(
     page.screenshot(path=str(shots / "athome-bp-refused-phone.png"), full_page=True)
 
     _reading(page, "126", "80", "72")
-    page.get_by_label("How is your mood right now?").fill("6")
-    page.get_by_label("Not at all").check()
-    page.get_by_role("button", name="Next").click()
+    _mood(page)
     expect(page.get_by_test_id("athome-go")).to_be_visible()
     page.get_by_test_id("athome-dose").click()
     expect(page.get_by_test_id("athome-during")).to_be_visible()
@@ -97,13 +116,8 @@ def test_a_patient_runs_an_at_home_session_on_a_phone(
     DBTaskResult.objects.update(run_after=timezone.now())
     assert run_background_tasks() >= 1
 
-    clinic = browser.new_context(viewport={"width": 390, "height": 844})
-    nurse = clinic.new_page()
-    log_in(nurse, live_server.url, users["nurse"].email, PASSWORD)
-    nurse.goto(f"{live_server.url}/today/")
-    flagged = nurse.get_by_test_id("athome-flagged")
+    clinic, nurse, flagged = _nurse_sees_flagged(browser, live_server, users, "check-in missed")
     expect(flagged).to_contain_text("Hana")
-    expect(flagged).to_contain_text("check-in missed")
     nurse.screenshot(path=str(shots / "athome-today-missed-phone.png"), full_page=True)
     flagged.get_by_role("link", name="Hana Test").click()
     expect(nurse.get_by_test_id("athome-missed")).to_be_visible()
@@ -154,15 +168,9 @@ def test_a_session_left_open_is_closed_by_the_worker_and_the_patient_still_answe
     log_in(page, live_server.url, users["patient"].email, PASSWORD)
     page.get_by_role("link", name="Today's at-home session").click()
     page.get_by_test_id("athome-begin").click()
-    for label in ("I have not eaten", "My sitter is here", "I will not drive", "I have held"):
-        page.get_by_label(label).check()
-    page.get_by_label("Sitter's name").fill("Sam Sitter")
-    page.get_by_label("Sitter's phone").fill("(555) 010-4000")
-    page.get_by_role("button", name="Next").click()
+    _checklist(page)
     _reading(page, "126", "80", "72")
-    page.get_by_label("How is your mood right now?").fill("6")
-    page.get_by_label("Not at all").check()
-    page.get_by_role("button", name="Next").click()
+    _mood(page)
     page.get_by_test_id("athome-dose").click()
     expect(page.get_by_test_id("athome-during")).to_be_visible()
 
@@ -187,12 +195,7 @@ def test_a_session_left_open_is_closed_by_the_worker_and_the_patient_still_answe
     page.get_by_role("button", name="Send to my care team").click()
     expect(page.get_by_test_id("athome-done")).to_be_visible()
 
-    clinic = browser.new_context(viewport={"width": 390, "height": 844})
-    nurse = clinic.new_page()
-    log_in(nurse, live_server.url, users["nurse"].email, PASSWORD)
-    nurse.goto(f"{live_server.url}/today/")
-    flagged = nurse.get_by_test_id("athome-flagged")
-    expect(flagged).to_contain_text("not finished")
+    clinic, nurse, flagged = _nurse_sees_flagged(browser, live_server, users, "not finished")
     flagged.get_by_role("link", name="Hana Test").click()
     expect(nurse.get_by_test_id("athome-closed-unfinished")).to_be_visible()
     _fits(nurse)

@@ -16,10 +16,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare.accounts.actor import system_actor
-from ketacare.athome.models import OPEN_STAGES, AtHomeSession, Stage
+from ketacare.athome.models import OPEN_STAGES, AtHomeSession, Stage, on_locked_session
 from ketacare.audit.services import record
 from ketacare.clinical import at_home
 from ketacare.clinics.monitoring_limits import monitoring_settings
@@ -51,17 +50,8 @@ def watch_open_sessions() -> int:
     return len(sessions)
 
 
-@transaction.atomic
-def close_if_unfinished(session_pk: int, now: datetime | None = None) -> str:
-    now = now or timezone.now()
-    session = (
-        AtHomeSession.objects.select_for_update(of=("self",))
-        .select_related("patient__clinic")
-        .filter(pk=session_pk)
-        .first()
-    )
-    if session is None:
-        return "no session"
+@on_locked_session
+def close_if_unfinished(session: AtHomeSession, now: datetime) -> str:
     if session.stage not in OPEN_STAGES:
         return "not open"
     if now < closes_at(session):

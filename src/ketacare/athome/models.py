@@ -8,8 +8,12 @@ missed, an adverse event, left unfinished).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from ketacare.patients.records import ClinicRecord
@@ -116,6 +120,30 @@ class AtHomeSession(ClinicRecord):
             )
             if flagged
         ]
+
+
+class SessionCheck(Protocol):
+    def __call__(self, session_pk: int, now: datetime | None = None) -> str: ...
+
+
+def on_locked_session(body: Callable[[AtHomeSession, datetime], str]) -> SessionCheck:
+    """A worker's check of one session: in one transaction, on the session row locked (with
+    its patient and clinic), at `now` (the clock unless a test gives one)."""
+
+    @transaction.atomic
+    def run(session_pk: int, now: datetime | None = None) -> str:
+        session = (
+            AtHomeSession.objects.select_for_update(of=("self",))
+            .select_related("patient__clinic")
+            .filter(pk=session_pk)
+            .first()
+        )
+        if session is None:
+            return "no session"
+        return body(session, now or timezone.now())
+
+    run.__name__, run.__doc__ = body.__name__, body.__doc__
+    return run
 
 
 class HomeReading(models.Model):

@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare.accounts.actor import system_actor
-from ketacare.athome.models import AtHomeSession, MissedCheckIn, Stage
+from ketacare.athome.models import AtHomeSession, MissedCheckIn, Stage, on_locked_session
 from ketacare.audit.services import record
 from ketacare.clinical import at_home
 from ketacare.clinical.clinic_settings import MonitoringSettings
@@ -52,18 +51,9 @@ def watch_from(session: AtHomeSession) -> None:
         )
 
 
-@transaction.atomic
-def escalate_if_missed(session_pk: int, now: datetime | None = None) -> str:
+@on_locked_session
+def escalate_if_missed(session: AtHomeSession, now: datetime) -> str:
     """Record a missed check-in when the deadline has passed with none made."""
-    now = now or timezone.now()
-    session = (
-        AtHomeSession.objects.select_for_update(of=("self",))
-        .select_related("patient")
-        .filter(pk=session_pk)
-        .first()
-    )
-    if session is None:
-        return "no session"
     deadline = deadline_of(session)
     if deadline is None:
         return "not watched"
