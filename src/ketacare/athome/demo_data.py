@@ -51,11 +51,18 @@ def load_at_home(clinic: Clinic, prescriber: Actor, nurse: Actor) -> None:
         plan = _course(prescriber, patient, today - timedelta(days=days_ago), not maintenance)
         given = plan.planned_sessions.filter(kind="dosing", status=SessionState.DONE).count()
         mark_the_past(prescriber, plan, today)
+        # Tablets, two a session, for the sessions given and the next one, each shipment
+        # against the plan version it serves (a version counts its own supply).
         if maintenance:  # the six sessions given: maintenance, three weeks after the last (H3)
+            _ship(nurse, patient, lot, given)
             move_to_maintenance(prescriber, plan, today + timedelta(days=7))
-        # Tablets for the sessions given and the next one, two a session.
-        shipment = Shipment(lot.public_id, tablets=2 * (given + 1), sessions=given + 1)
-        ship(nurse, patient.public_id, shipment)
+            _ship(nurse, patient, lot, 1)
+        else:
+            _ship(nurse, patient, lot, given + 1)
+
+
+def _ship(nurse: Actor, patient: Patient, lot: StockLot, sessions: int) -> None:
+    ship(nurse, patient.public_id, Shipment(lot.public_id, tablets=2 * sessions, sessions=sessions))
 
 
 def _course(prescriber: Actor, patient: Patient, start: date, flagged: bool) -> TreatmentPlan:
